@@ -1,0 +1,3 @@
+"""infracast: the cost of AI infrastructure, estimated, accounted, forecast, optimized, controlled."""
+
+__version__ = "0.1.0"

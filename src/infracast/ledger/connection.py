@@ -1,0 +1,115 @@
+"""Opening the ledger: one DuckDB file, migrated on open, UTC throughout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from infracast.errors import LedgerError
+from infracast.ledger.schema import migrate
+from infracast.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend
+
+
+class Ledger:
+    """An open ledger: the DuckDB connection plus the settings it was opened with.
+
+    Use as a context manager, or call :meth:`close`. ``con`` is the raw DuckDB
+    connection for the data layer; analytics read through :meth:`ibis`.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, settings: Settings) -> None:
+        self.con = con
+        self.path = path
+        self.settings = settings
+        self._ibis: Backend | None = None
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        read_only: bool = False,
+    ) -> Ledger:
+        """Open (creating and migrating if needed) the ledger at ``path``.
+
+        ``path`` defaults to the ``ledger`` setting (``INFRACAST_LEDGER`` or
+        ``./infracast.duckdb``); ``":memory:"`` opens a throw-away ledger.
+        """
+        settings = settings or load_settings()
+        target = Path(path) if path is not None else settings.ledger
+        memory = str(target) == ":memory:"
+        if read_only and not memory and not target.exists():
+            raise LedgerError(
+                f"no ledger at {target}.",
+                hint="Ingest something first (infracast ingest FILE) or pass --ledger PATH.",
+            )
+        if not memory and not target.parent.exists():
+            raise LedgerError(
+                f"cannot create the ledger {target}: folder {target.parent} does not exist.",
+                hint="Create the folder or pass another --ledger PATH.",
+            )
+        try:
+            con = duckdb.connect(":memory:" if memory else str(target), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise LedgerError(
+                f"cannot open the ledger {target}: {exc}".rstrip("."),
+                hint="Another infracast process may hold it open for writing; wait for it "
+                "to finish, or open a copy.",
+            ) from exc
+        except duckdb.Error as exc:
+            raise LedgerError(
+                f"{target} is not a DuckDB ledger infracast can open: {exc}",
+                hint="Pass --ledger with a new file name to start a fresh ledger.",
+            ) from exc
+        con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            migrate(con)
+        return cls(con, target, settings)
+
+    def ibis(self) -> Backend:
+        """An Ibis DuckDB backend over this ledger's connection."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: all of it commits, or none of it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the write-ahead log)."""
+        self.con.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_ledger(path: str | Path | None = None, *, read_only: bool = False) -> Ledger:
+    """Open the ledger at ``path`` (see :meth:`Ledger.open`)."""
+    return Ledger.open(path, read_only=read_only)

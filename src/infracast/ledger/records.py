@@ -1,0 +1,140 @@
+"""Ingest bookkeeping shared by every source: hashes, ingest records, results.
+
+Every file taken in gets a row in ``ingests`` (its content hash, counts and
+status) in the same transaction as its charges, so a crash leaves neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+Status = Literal["ingested", "already_ingested", "replaced", "rejected"]
+Kind = Literal["focus", "usage", "assets", "manual"]
+
+
+@dataclass
+class IngestResult:
+    """What happened to one file. The first seven fields are a JSON contract
+    (``infracast ingest --format json``); the rest may grow."""
+
+    file: str
+    ingest_id: int | None
+    status: Status
+    focus_version: str | None
+    rows_read: int
+    rows_ingested: int
+    rows_quarantined: int
+    rows_with_warnings: int = 0
+    warnings: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    replaced_ingest_ids: list[int] = field(default_factory=list)
+    message: str = ""
+    kind: Kind = "focus"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object printed for this file (stable keys first)."""
+        return asdict(self)
+
+
+def file_sha256(path: Path, extra: bytes = b"") -> str:
+    """SHA-256 of the file's bytes (plus ``extra``, e.g. options that change the result)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    digest.update(extra)
+    return digest.hexdigest()
+
+
+def new_batch_id() -> str:
+    """An id shared by the files of one ingest command."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, without tzinfo (the ledger stores naive UTC timestamps)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A fresh ingest id."""
+    row = con.execute("SELECT nextval('ingest_id_seq')").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def find_live_ingest(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str) -> int | None:
+    """The ingest that already holds this content (and still has its rows), if any."""
+    row = con.execute(
+        """SELECT ingest_id FROM ingests
+           WHERE kind = ? AND content_sha256 = ? AND status IN ('ingested', 'replaced')
+             AND superseded_by IS NULL
+           ORDER BY ingest_id LIMIT 1""",
+        [kind, sha256],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def write_ingest_record(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    ingest_id: int,
+    batch_id: str,
+    kind: Kind,
+    source: str,
+    sha256: str | None,
+    file_bytes: int | None,
+    file_format: str | None,
+    result: IngestResult,
+    source_columns: list[str] | None,
+    started_at: datetime,
+) -> None:
+    """Insert the ``ingests`` row for ``result`` (call inside the file's transaction)."""
+    con.execute(
+        """INSERT INTO ingests (ingest_id, batch_id, kind, source, content_sha256, file_bytes,
+               file_format, focus_version, status, rows_read, rows_ingested, rows_quarantined,
+               rows_with_warnings, warnings, notes, source_columns, replaced_ingest_ids,
+               superseded_by, message, started_at, finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MAP(?, ?), ?, ?, ?, NULL, ?, ?, ?)""",
+        [
+            ingest_id,
+            batch_id,
+            kind,
+            source,
+            sha256,
+            file_bytes,
+            file_format,
+            result.focus_version,
+            result.status,
+            result.rows_read,
+            result.rows_ingested,
+            result.rows_quarantined,
+            result.rows_with_warnings,
+            list(result.warnings),
+            list(result.warnings.values()),
+            result.notes,
+            source_columns,
+            result.replaced_ingest_ids,
+            result.message,
+            started_at,
+            utcnow(),
+        ],
+    )
+
+
+def mark_superseded(
+    con: duckdb.DuckDBPyConnection, old_ingest_ids: list[int], new_ingest_id: int
+) -> None:
+    """Record that ``new_ingest_id`` removed the rows of ``old_ingest_ids``."""
+    if old_ingest_ids:
+        con.execute(
+            "UPDATE ingests SET superseded_by = ? WHERE list_contains(?, ingest_id)",
+            [new_ingest_id, old_ingest_ids],
+        )

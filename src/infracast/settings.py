@@ -1,0 +1,84 @@
+"""Settings: where the ledger lives and which tag keys mean team and project.
+
+Resolution order, first wins: explicit arguments, environment variables
+(``INFRACAST_LEDGER``, ``INFRACAST_TEAM_TAGS``, ``INFRACAST_PROJECT_TAGS``,
+``INFRACAST_CATEGORY_RULES``), then an ``infracast.toml`` file in the working
+directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from infracast.errors import ConfigError
+
+DEFAULT_LEDGER = "infracast.duckdb"
+
+
+class Settings(BaseModel):
+    """Settings that shape ingest and analytics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ledger: Path = Field(default=Path(DEFAULT_LEDGER), description="DuckDB ledger file")
+    team_tags: tuple[str, ...] = Field(
+        default=("team",), description="tag keys that name the team, first match wins"
+    )
+    project_tags: tuple[str, ...] = Field(
+        default=("project",), description="tag keys that name the project, first match wins"
+    )
+    category_rules: Path | None = Field(
+        default=None, description="YAML or CSV of cost-category rules that override the defaults"
+    )
+
+
+_ENV = {
+    "ledger": "INFRACAST_LEDGER",
+    "team_tags": "INFRACAST_TEAM_TAGS",
+    "project_tags": "INFRACAST_PROJECT_TAGS",
+    "category_rules": "INFRACAST_CATEGORY_RULES",
+}
+
+
+def _split_keys(value: str) -> tuple[str, ...]:
+    return tuple(k.strip() for k in value.split(",") if k.strip())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from overrides, environment, ``infracast.toml`` and defaults."""
+    values: dict[str, object] = {}
+    config_path = Path(os.environ.get("INFRACAST_CONFIG", "infracast.toml"))
+    if config_path.is_file():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(
+                f"{config_path} is not valid TOML: {exc}.",
+                hint="Fix the file or point INFRACAST_CONFIG at another one.",
+            ) from exc
+        section = data.get("infracast", data)
+        values.update({k.replace("-", "_"): v for k, v in section.items()})
+    for key, env in _ENV.items():
+        if env in os.environ and os.environ[env].strip():
+            raw = os.environ[env]
+            values[key] = _split_keys(raw) if key.endswith("_tags") else raw
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = value
+    for key in ("team_tags", "project_tags"):
+        if isinstance(values.get(key), str):
+            values[key] = _split_keys(str(values[key]))
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings ({problems}).",
+            hint=f"Check {config_path} and the INFRACAST_* environment variables.",
+        ) from exc
