@@ -12,6 +12,8 @@ Tables (DESIGN.md, "Data model"):
 - ``usage_samples``: GPU utilization, memory and power per resource, GPU and time.
 - ``assets``: owned hardware that generates amortization and energy charges.
 - ``ingests``: every file taken in, with its hash, counts and status.
+- ``ingest_periods``: what each FOCUS ingest holds per provider, billing period
+  and currency (rows and totals); how ``--replace`` finds what to swap.
 - ``quarantine``: every row that could not be counted, with its reason and raw values.
 """
 
@@ -91,6 +93,17 @@ _MIGRATIONS: dict[int, list[str]] = {
             message VARCHAR,
             started_at TIMESTAMP NOT NULL,
             finished_at TIMESTAMP
+        )""",
+        """CREATE TABLE ingest_periods (
+            ingest_id BIGINT NOT NULL,
+            provider VARCHAR,                  -- ServiceProviderName
+            billing_period_start TIMESTAMP NOT NULL,
+            billing_period_end TIMESTAMP NOT NULL,
+            currency VARCHAR NOT NULL,
+            rows BIGINT NOT NULL,
+            billed_cost DECIMAL(38, 12) NOT NULL,
+            effective_cost DECIMAL(38, 12) NOT NULL,
+            superseded_by BIGINT               -- the ingest whose --replace removed these rows
         )""",
         "__CHARGES__",
         """CREATE TABLE quarantine (
@@ -193,4 +206,6 @@ def _add_missing_focus_columns(con: duckdb.DuckDBPyConnection) -> None:
     }
     for name, sql_type in charges_columns().items():
         if name not in have:
-            con.execute(f'ALTER TABLE charges ADD COLUMN "{name}" {sql_type.replace(" NOT NULL", "")}')
+            con.execute(
+                f'ALTER TABLE charges ADD COLUMN "{name}" {sql_type.replace(" NOT NULL", "")}'
+            )

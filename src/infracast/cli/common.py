@@ -1,0 +1,35 @@
+"""What every command shares: the ledger option, consoles, error handling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from infracast.cli.render import OutputFormat
+from infracast.ledger.connection import Ledger
+from infracast.settings import load_settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+LedgerOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger",
+        "-l",
+        help="Ledger file (default: $INFRACAST_LEDGER or ./infracast.duckdb).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
+
+
+def open_ledger(path: Path | None, *, read_only: bool = False) -> Ledger:
+    """Open the ledger named by --ledger, the environment or the default."""
+    return Ledger.open(path, settings=load_settings(), read_only=read_only)

@@ -1,0 +1,200 @@
+"""`infracast ingest`: bills, GPU usage samples, asset registers and manual entries in."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
+from infracast.cli.render import OutputFormat, render
+from infracast.ledger.ingest import ingest_focus
+from infracast.ledger.records import IngestResult
+
+CONTRACT = (
+    "file",
+    "ingest_id",
+    "status",
+    "focus_version",
+    "rows_read",
+    "rows_ingested",
+    "rows_quarantined",
+)
+
+
+class Kind(StrEnum):
+    """What the files hold."""
+
+    focus = "focus"
+    usage = "usage"
+    assets = "assets"
+    manual = "manual"
+
+
+class _Bar:
+    """A Rich progress bar that appears only once a file has taken a couple of seconds."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, label: str, pct: float) -> None:
+        if not self.enabled:
+            return
+        if self.progress is None:
+            self.progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>5.1f}%"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self.progress.start()
+        if label not in self.tasks:
+            self.tasks[label] = self.progress.add_task(Path(label).name, total=100)
+        self.progress.update(self.tasks[label], completed=pct)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _row(result: IngestResult) -> dict[str, Any]:
+    return {
+        "file": Path(result.file).name,
+        "ingest": result.ingest_id,
+        "status": result.status,
+        "focus": result.focus_version or "",
+        "read": result.rows_read,
+        "ingested": result.rows_ingested,
+        "quarantined": result.rows_quarantined,
+        "warned": result.rows_with_warnings,
+    }
+
+
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders or quoted globs (CSV, CSV.gz, Parquet; "
+            "YAML or CSV for assets and manual entries).",
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[Kind, typer.Option("--kind", "-k", help="What the files hold.")] = Kind.focus,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="The file restates a bill: swap the provider's billing period.",
+        ),
+    ] = False,
+    append: Annotated[
+        bool,
+        typer.Option("--append", help="The file is another part of an export already ingested."),
+    ] = False,
+    day_first: Annotated[
+        bool, typer.Option("--day-first", help="Read slash dates as D/M/Y instead of M/D/Y.")
+    ] = False,
+    through: Annotated[
+        str | None,
+        typer.Option(
+            help="Assets and manual entries: generate charges up to this date "
+            "(YYYY-MM-DD; default: the end of this month)."
+        ),
+    ] = None,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Ingest billing exports and other cost sources into the ledger.
+
+    FOCUS 1.0–1.3 exports (AWS, Azure, Google Cloud, OCI…) are validated row by row:
+    rows that cannot be counted go to quarantine with their reason, countable rows
+    that break a FOCUS rule are kept with a warning. Each file commits in one
+    transaction; the same content twice is a no-op.
+
+    Examples:
+
+      infracast ingest exports/aws/2026-05.parquet
+
+      infracast ingest exports/ --format json
+
+      infracast ingest 'exports/**/*.csv.gz' --replace
+
+      infracast ingest dcgm/ --kind usage
+
+      infracast ingest assets.yaml --kind assets --through 2026-12-31
+    """
+    through_date = _parse_date(through) if through else None
+    bar = _Bar(enabled=err.is_terminal or fmt is OutputFormat.table)
+    with open_ledger(ledger) as led:
+        try:
+            results = _dispatch(led, paths, kind, replace, append, day_first, through_date, bar)
+        finally:
+            bar.stop()
+    if fmt is OutputFormat.json:
+        render([], fmt, console=out, json_value=[_contract(r) for r in results])
+    else:
+        render([_row(r) for r in results], fmt, console=out, title="Ingest")
+        if fmt is OutputFormat.table:
+            for r in results:
+                if r.warnings:
+                    listed = ", ".join(f"{k} ({v})" for k, v in r.warnings.items())
+                    err.print(f"{Path(r.file).name}: rows kept with warnings: {listed}")
+                for note in r.notes:
+                    err.print(f"[dim]{Path(r.file).name}: {note}[/dim]")
+                if r.message and r.status != "rejected":
+                    err.print(f"{Path(r.file).name}: {r.message}")
+    rejected = [r for r in results if r.status == "rejected"]
+    for r in rejected:
+        err.print(f"[red]Rejected[/red] {r.file}: {r.message}")
+    if any(r.rows_quarantined for r in results) and fmt is OutputFormat.table:
+        err.print(
+            "Quarantined rows: infracast quarantine list "
+            "(to fix them: infracast quarantine export FILE.csv)"
+        )
+    if rejected:
+        raise typer.Exit(1)
+
+
+def _contract(result: IngestResult) -> dict[str, Any]:
+    data = result.to_json()
+    ordered = {k: data[k] for k in CONTRACT}
+    ordered.update({k: v for k, v in data.items() if k not in CONTRACT})
+    return ordered
+
+
+def _parse_date(text: str) -> date:
+    from infracast.errors import ConfigError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"--through {text!r} is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-12-31."
+        ) from exc
+
+
+def _dispatch(
+    led: Any,
+    paths: list[str],
+    kind: Kind,
+    replace: bool,
+    append: bool,
+    day_first: bool,
+    through: date | None,
+    bar: _Bar,
+) -> list[IngestResult]:
+    if kind is Kind.focus:
+        return ingest_focus(
+            led, paths, replace=replace, append=append, day_first=day_first, progress=bar
+        )
+    from infracast.errors import IngestError
+
+    raise IngestError(f"--kind {kind.value} is not available yet.", hint="Use --kind focus.")

@@ -1,0 +1,66 @@
+"""The `infracast` command: one Typer app, a thin front over the Python API."""
+
+from __future__ import annotations
+
+import sys
+
+import duckdb
+import typer
+
+from infracast import __version__
+from infracast.cli import quarantine
+from infracast.cli.common import err
+from infracast.cli.ingest import ingest
+from infracast.errors import InfracastError
+
+app = typer.Typer(
+    name="infracast",
+    help="The cost of AI infrastructure: estimate, account, forecast, optimize, control.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(ingest)
+app.add_typer(quarantine.app, name="quarantine")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infracast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """infracast: one ledger for what AI infrastructure costs."""
+
+
+def run() -> None:
+    """Entry point: user errors print a sentence, not a traceback, and exit non-zero."""
+    try:
+        code = app(standalone_mode=False)
+    except InfracastError as exc:
+        err.print(f"[red]Error:[/red] {exc.message}", highlight=False)
+        if exc.hint:
+            err.print(f"[yellow]Hint:[/yellow] {exc.hint}", highlight=False)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        err.print("Interrupted. The file being written was rolled back; the ledger is as it was.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(1)
+    except Exception as exc:
+        # Usage errors of Typer's command-line parser (click's ClickException, vendored
+        # as typer._click in recent Typer): they know how to show themselves.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
