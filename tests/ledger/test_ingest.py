@@ -10,7 +10,8 @@ import pytest
 
 from infracast.errors import IngestError
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import discover_files, ingest_focus
+from infracast.ledger.files import discover_files
+from infracast.ledger.ingest import ingest_focus
 from tests.ledger.focus_rows import BASE, write_focus_csv
 
 

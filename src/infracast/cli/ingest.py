@@ -12,8 +12,12 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
+from infracast.ledger.assets import ingest_assets
+from infracast.ledger.files import discover_files
 from infracast.ledger.ingest import ingest_focus
+from infracast.ledger.manual import ingest_manual
 from infracast.ledger.records import IngestResult
+from infracast.ledger.usage import ingest_usage
 
 CONTRACT = (
     "file",
@@ -92,7 +96,8 @@ def ingest(
         bool,
         typer.Option(
             "--replace",
-            help="The file restates a bill: swap the provider's billing period.",
+            help="FOCUS: the file restates a bill, swap the provider's billing period. "
+            "Assets, manual: the file is the whole register, drop ids it no longer names.",
         ),
     ] = False,
     append: Annotated[
@@ -195,6 +200,12 @@ def _dispatch(
         return ingest_focus(
             led, paths, replace=replace, append=append, day_first=day_first, progress=bar
         )
-    from infracast.errors import IngestError
-
-    raise IngestError(f"--kind {kind.value} is not available yet.", hint="Use --kind focus.")
+    if kind is Kind.usage:
+        return ingest_usage(led, paths, progress=bar)
+    results = []
+    for path in discover_files(paths, suffixes=(".yaml", ".yml", ".csv")):
+        if kind is Kind.assets:
+            results.append(ingest_assets(led, path, through=through, replace=replace))
+        else:
+            results.append(ingest_manual(led, path, through=through, replace=replace))
+    return results

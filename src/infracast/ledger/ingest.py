@@ -12,10 +12,7 @@ file's rows, and their costs add up to the file's costs.
 
 from __future__ import annotations
 
-import glob
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +23,12 @@ from infracast.ledger import focus_spec
 from infracast.ledger.categories import category_sql, load_rules
 from infracast.ledger.connection import Ledger
 from infracast.ledger.enrich import gpu_hours_sql, gpu_sql, tag_lookup_sql
+from infracast.ledger.files import (
+    ProgressCallback,
+    discover_files,
+    progress_poller,
+    quarantine_malformed_lines,
+)
 from infracast.ledger.records import (
     IngestResult,
     file_sha256,
@@ -49,48 +52,6 @@ from infracast.ledger.validate import (
     unparsed_raw_entries,
 )
 
-ProgressCallback = Callable[[str, float], None]
-"""Called with (file, percent done) while a long statement runs."""
-
-SUFFIXES = (".csv", ".csv.gz", ".csv.gzip", ".parquet", ".pq")
-
-
-def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
-    """Files named by ``paths``: files, folders (searched recursively) and globs."""
-    found: list[Path] = []
-    for raw in paths:
-        text = str(raw)
-        if any(ch in text for ch in "*?["):
-            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
-            files = [m for m in matches if m.is_file()]
-            if not files:
-                raise IngestError(
-                    f"the pattern {text} matches no file.",
-                    hint="Check the pattern; quote it so the shell does not expand it.",
-                )
-            found.extend(files)
-        elif Path(text).is_dir():
-            files = sorted(
-                p
-                for p in Path(text).rglob("*")
-                if p.is_file() and p.name.lower().endswith(suffixes)
-            )
-            if not files:
-                raise IngestError(
-                    f"the folder {text} holds no {', '.join(suffixes)} file.",
-                    hint="Point at the folder of the export, or at the files themselves.",
-                )
-            found.extend(files)
-        elif Path(text).is_file():
-            found.append(Path(text))
-        else:
-            raise IngestError(f"no such file or folder: {text}.", hint="Check the path.")
-    unique: list[Path] = []
-    for path in found:
-        if path not in unique:
-            unique.append(path)
-    return unique
-
 
 @dataclass
 class _Overlap(Exception):
@@ -101,42 +62,6 @@ class _Overlap(Exception):
 
 class _Rejected(Exception):
     """A row-level condition that rejects the whole file after the rows were read."""
-
-
-@contextmanager
-def _progress_poller(
-    con: duckdb.DuckDBPyConnection, label: str, callback: ProgressCallback | None
-) -> Iterator[Callable[[int, int], None]]:
-    """Poll DuckDB's query progress from a thread and report it as percent of the file."""
-    if callback is None:
-        yield lambda stage, stages: None
-        return
-    state = {"stage": 0, "stages": 1}
-    stop = threading.Event()
-
-    def run() -> None:
-        shown = 0.0
-        while not stop.wait(0.25):
-            pct = con.query_progress()
-            if pct >= 0:
-                done = 100.0 * (state["stage"] + pct / 100.0) / state["stages"]
-                shown = max(shown, min(99.9, done))  # never step backwards
-                callback(label, shown)
-
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def set_stage(stage: int, stages: int) -> None:
-        state["stage"], state["stages"] = stage, stages
-
-    try:
-        yield set_stage
-    finally:
-        stop.set()
-        thread.join()
-        callback(label, 100.0)
 
 
 def ingest_focus(
@@ -214,7 +139,7 @@ def _ingest_file(
         message = exc.message.removeprefix(f"{path}: ") + (f" {exc.hint}" if exc.hint else "")
         return _reject(ledger, path, batch_id, sha, None, None, message, started)
     try:
-        with ledger.transaction(), _progress_poller(con, source, progress) as stage:
+        with ledger.transaction(), progress_poller(con, source, progress) as stage:
             ingest_id = next_ingest_id(con)
             result = _write_rows(ledger, plan, ingest_id, options, stage)
             # Rows fixed from quarantine belong to periods already ingested, by design.
@@ -401,7 +326,7 @@ def _write_rows(
     malformed = 0
     notes = list(plan.notes)
     if rejects:
-        malformed = _quarantine_malformed_lines(con, rejects, ingest_id, str(plan.path))
+        malformed = quarantine_malformed_lines(con, rejects, ingest_id, str(plan.path))
         if malformed:
             notes.append(
                 f"{malformed} malformed CSV line(s) quarantined with their line number; row "
@@ -444,24 +369,6 @@ def _write_rows(
 def quarantine_ref_present(plan: FilePlan) -> bool:
     """Whether the file was exported from quarantine (it has x_quarantine_id)."""
     return any(c.name.strip().lower() == "x_quarantine_id" for c in plan.custom_columns)
-
-
-def _quarantine_malformed_lines(
-    con: duckdb.DuckDBPyConnection, rejects: str, ingest_id: int, source: str
-) -> int:
-    """Move CSV lines DuckDB could not split into columns into quarantine."""
-    row = con.execute(
-        f"""INSERT INTO quarantine
-            SELECT nextval('quarantine_id_seq'), ?, ?, line - 1, 'malformed_line',
-                   'line ' || line || ' (data row ' || (line - 1) || ') cannot be read as a '
-                   || 'CSV record: ' || min(error_message),
-                   MAP(['line'], [any_value(csv_line)]), NULL, NULL, NULL, NULL, NULL
-            FROM {rejects} GROUP BY line""",
-        [ingest_id, source],
-    ).fetchone()
-    con.execute(f"DROP TABLE IF EXISTS {rejects}")
-    con.execute(f"DROP TABLE IF EXISTS {rejects}_scan")
-    return int(row[0]) if row else 0
 
 
 def _bookkeep_periods(

@@ -1,0 +1,112 @@
+"""Reading source files: finding them, reporting progress, keeping unreadable lines.
+
+Shared by every ingest (FOCUS bills, GPU usage samples).
+"""
+
+from __future__ import annotations
+
+import glob
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from infracast.errors import IngestError
+
+ProgressCallback = Callable[[str, float], None]
+"""Called with (file, percent done) while a long statement runs."""
+
+SUFFIXES = (".csv", ".csv.gz", ".csv.gzip", ".parquet", ".pq")
+
+
+def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
+    """Files named by ``paths``: files, folders (searched recursively) and globs."""
+    found: list[Path] = []
+    for raw in paths:
+        text = str(raw)
+        if any(ch in text for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
+            files = [m for m in matches if m.is_file()]
+            if not files:
+                raise IngestError(
+                    f"the pattern {text} matches no file.",
+                    hint="Check the pattern; quote it so the shell does not expand it.",
+                )
+            found.extend(files)
+        elif Path(text).is_dir():
+            files = sorted(
+                p
+                for p in Path(text).rglob("*")
+                if p.is_file() and p.name.lower().endswith(suffixes)
+            )
+            if not files:
+                raise IngestError(
+                    f"the folder {text} holds no {', '.join(suffixes)} file.",
+                    hint="Point at the folder of the export, or at the files themselves.",
+                )
+            found.extend(files)
+        elif Path(text).is_file():
+            found.append(Path(text))
+        else:
+            raise IngestError(f"no such file or folder: {text}.", hint="Check the path.")
+    unique: list[Path] = []
+    for path in found:
+        if path not in unique:
+            unique.append(path)
+    return unique
+
+
+@contextmanager
+def progress_poller(
+    con: duckdb.DuckDBPyConnection, label: str, callback: ProgressCallback | None
+) -> Iterator[Callable[[int, int], None]]:
+    """Poll DuckDB's query progress from a thread and report it as percent of the file."""
+    if callback is None:
+        yield lambda stage, stages: None
+        return
+    state = {"stage": 0, "stages": 1}
+    stop = threading.Event()
+
+    def run() -> None:
+        shown = 0.0
+        while not stop.wait(0.25):
+            pct = con.query_progress()
+            if pct >= 0:
+                done = 100.0 * (state["stage"] + pct / 100.0) / state["stages"]
+                shown = max(shown, min(99.9, done))  # never step backwards
+                callback(label, shown)
+
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def set_stage(stage: int, stages: int) -> None:
+        state["stage"], state["stages"] = stage, stages
+
+    try:
+        yield set_stage
+    finally:
+        stop.set()
+        thread.join()
+        callback(label, 100.0)
+
+
+def quarantine_malformed_lines(
+    con: duckdb.DuckDBPyConnection, rejects: str, ingest_id: int, source: str
+) -> int:
+    """Move CSV lines DuckDB could not split into columns into quarantine."""
+    row = con.execute(
+        f"""INSERT INTO quarantine
+            SELECT nextval('quarantine_id_seq'), ?, ?, line - 1, 'malformed_line',
+                   'line ' || line || ' (data row ' || (line - 1) || ') cannot be read as a '
+                   || 'CSV record: ' || min(error_message),
+                   MAP(['line'], [any_value(csv_line)]), NULL, NULL, NULL, NULL, NULL
+            FROM {rejects} GROUP BY line""",
+        [ingest_id, source],
+    ).fetchone()
+    con.execute(f"DROP TABLE IF EXISTS {rejects}")
+    con.execute(f"DROP TABLE IF EXISTS {rejects}_scan")
+    return int(row[0]) if row else 0
