@@ -29,6 +29,7 @@ from infracast.ledger.files import (
     progress_poller,
     quarantine_malformed_lines,
 )
+from infracast.ledger.focus_read import JSON_MAP_MACRO, FilePlan, IngestOptions, lit, plan_file, q
 from infracast.ledger.records import (
     IngestResult,
     file_sha256,
@@ -39,18 +40,7 @@ from infracast.ledger.records import (
     write_ingest_record,
 )
 from infracast.ledger.schema import X_COLUMNS
-from infracast.ledger.validate import (
-    JSON_MAP_MACRO,
-    FilePlan,
-    IngestOptions,
-    _t,
-    checked_sql,
-    enum_columns,
-    lit,
-    plan_file,
-    q,
-    unparsed_raw_entries,
-)
+from infracast.ledger.validate import checked_sql, enum_columns, typed, unparsed_raw_entries
 
 
 @dataclass
@@ -221,9 +211,11 @@ def _charges_select(ledger: Ledger, plan: FilePlan, ingest_id: int) -> tuple[lis
     enums = enum_columns(plan)
     exprs: dict[str, str] = {}
     for canonical in spec:
-        exprs[canonical] = enums[canonical][0] if canonical in enums else _t(canonical)
-    exprs["ServiceProviderName"] = f"coalesce({_t('ServiceProviderName')}, {_t('ProviderName')})"
-    exprs["ProviderName"] = f"coalesce({_t('ProviderName')}, {_t('ServiceProviderName')})"
+        exprs[canonical] = enums[canonical][0] if canonical in enums else typed(canonical)
+    exprs["ServiceProviderName"] = (
+        f"coalesce({typed('ServiceProviderName')}, {typed('ProviderName')})"
+    )
+    exprs["ProviderName"] = f"coalesce({typed('ProviderName')}, {typed('ServiceProviderName')})"
     custom_exprs = {
         c.name.strip().lower(): f"CAST({q(c.name)} AS VARCHAR)" for c in plan.custom_columns
     }
@@ -232,33 +224,33 @@ def _charges_select(ledger: Ledger, plan: FilePlan, ingest_id: int) -> tuple[lis
     exprs["x_source"] = "'focus'"
     exprs["x_source_key"] = "NULL"
     exprs["x_source_row"] = "__row"
-    exprs["x_team"] = tag_lookup_sql(_t("Tags"), settings.team_tags, custom_exprs)
-    exprs["x_project"] = tag_lookup_sql(_t("Tags"), settings.project_tags, custom_exprs)
+    exprs["x_team"] = tag_lookup_sql(typed("Tags"), settings.team_tags, custom_exprs)
+    exprs["x_project"] = tag_lookup_sql(typed("Tags"), settings.project_tags, custom_exprs)
     exprs["x_cost_category"] = category_sql(
         load_rules(settings.category_rules),
-        charge_category=_t("ChargeCategory"),
-        service_category=_t("ServiceCategory"),
-        service_name=_t("ServiceName"),
-        sku_columns=[_t("SkuId"), _t("SkuMeter"), _t("ChargeDescription")],
+        charge_category=typed("ChargeCategory"),
+        service_category=typed("ServiceCategory"),
+        service_name=typed("ServiceName"),
+        sku_columns=[typed("SkuId"), typed("SkuMeter"), typed("ChargeDescription")],
     )
     gpu_type, gpu_count = gpu_sql(
         search_columns=[
-            f"CAST({_t('SkuPriceDetails')} AS VARCHAR)",
-            _t("ChargeDescription"),
-            _t("SkuMeter"),
-            _t("ResourceType"),
+            f"CAST({typed('SkuPriceDetails')} AS VARCHAR)",
+            typed("ChargeDescription"),
+            typed("SkuMeter"),
+            typed("ResourceType"),
         ],
-        service_category=_t("ServiceCategory"),
+        service_category=typed("ServiceCategory"),
     )
     exprs["x_gpu_type"] = gpu_type
     exprs["x_gpu_count"] = f"CAST({gpu_count} AS DOUBLE)"
     exprs["x_gpu_hours"] = gpu_hours_sql(
         gpu_count=gpu_count,
-        charge_category=_t("ChargeCategory"),
-        quantity=_t("ConsumedQuantity"),
-        unit=_t("ConsumedUnit"),
-        start=_t("ChargePeriodStart"),
-        end=_t("ChargePeriodEnd"),
+        charge_category=typed("ChargeCategory"),
+        quantity=typed("ConsumedQuantity"),
+        unit=typed("ConsumedUnit"),
+        start=typed("ChargePeriodStart"),
+        end=typed("ChargePeriodEnd"),
     )
     exprs["x_warnings"] = "__warnings"
     entries = [
@@ -317,7 +309,7 @@ def _write_rows(
         f"{checked_sql(plan, options, source)} INSERT INTO quarantine "
         "SELECT nextval('quarantine_id_seq'), ?, ?, __row, __reasons[1].code, "
         "array_to_string(list_transform(__reasons, lambda r: r.detail), '; '), "
-        f"{raw_map}, {_t('BilledCost')}, {_t('EffectiveCost')}, {_t('BillingCurrency')}, "
+        f"{raw_map}, {typed('BilledCost')}, {typed('EffectiveCost')}, {typed('BillingCurrency')}, "
         "NULL, NULL "
         "FROM checked WHERE __bad",
         [ingest_id, str(plan.path)],

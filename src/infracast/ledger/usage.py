@@ -29,6 +29,7 @@ from infracast.ledger.files import (
     progress_poller,
     quarantine_malformed_lines,
 )
+from infracast.ledger.focus_read import lit, q
 from infracast.ledger.records import (
     IngestResult,
     file_sha256,
@@ -38,7 +39,6 @@ from infracast.ledger.records import (
     utcnow,
     write_ingest_record,
 )
-from infracast.ledger.validate import lit, q
 
 # Canonical column -> accepted names (matched case-insensitively), most preferred first.
 ALIASES: dict[str, tuple[str, ...]] = {
