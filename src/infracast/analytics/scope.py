@@ -1,0 +1,62 @@
+"""The charges a query covers (period and filters), the cost basis, and fetching results.
+
+A period is half-open ``[start, end)`` on ``ChargePeriodStart``, in UTC.
+Results come back as plain rows: money as :class:`decimal.Decimal`, missing
+values as ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from infracast.analytics.filters import Filter, apply_filters
+from infracast.analytics.periods import Instant, parse_range
+from infracast.errors import QueryError, did_you_mean
+
+Basis = Literal["effective", "billed"]
+BASES: tuple[str, ...] = ("effective", "billed")
+# cost basis -> the FOCUS column it reads.
+_BASIS_COLUMNS = {"effective": "EffectiveCost", "billed": "BilledCost"}
+
+MONEY = ibis.dtype("decimal(38, 12)")
+
+
+def check_basis(basis: str) -> Basis:
+    """Return ``basis`` if it is effective or billed; else raise QueryError."""
+    if basis not in _BASIS_COLUMNS:
+        raise QueryError(
+            f'unknown cost basis "{basis}".{did_you_mean(basis, BASES)}',
+            hint="Use effective (amortized: commitments spread over their term) or billed "
+            "(as invoiced).",
+        )
+    return basis  # type: ignore[return-value]
+
+
+def cost_column(charges: ir.Table, basis: str) -> ir.DecimalColumn:
+    """The cost column of ``basis``: EffectiveCost or BilledCost."""
+    return charges[_BASIS_COLUMNS[check_basis(basis)]]
+
+
+def in_scope(
+    charges: ir.Table,
+    start: Instant | None = None,
+    end: Instant | None = None,
+    filters: Iterable[str | Filter] | str = (),
+) -> ir.Table:
+    """``charges`` whose ChargePeriodStart is in ``[start, end)`` and that pass ``filters``."""
+    lo, hi = parse_range(start, end)
+    scoped = apply_filters(charges, filters)
+    if lo is not None:
+        scoped = scoped.filter(scoped.ChargePeriodStart >= ibis.literal(lo))
+    if hi is not None:
+        scoped = scoped.filter(scoped.ChargePeriodStart < ibis.literal(hi))
+    return scoped
+
+
+def to_rows(expr: ir.Table) -> list[dict[str, Any]]:
+    """Execute ``expr`` and return its rows as dicts (decimals stay exact)."""
+    return expr.to_pyarrow().to_pylist()
