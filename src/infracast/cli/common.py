@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,8 +13,9 @@ from infracast.cli.render import OutputFormat
 from infracast.ledger.connection import Ledger
 from infracast.settings import load_settings
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Piped output (not a terminal) gets room for wide tables instead of Rich's 80 columns.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 140)
 
 LedgerOption = Annotated[
     Path | None,

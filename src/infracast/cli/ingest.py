@@ -16,7 +16,7 @@ from infracast.ledger.assets import ingest_assets
 from infracast.ledger.files import discover_files
 from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.manual import ingest_manual
-from infracast.ledger.records import IngestResult
+from infracast.ledger.records import IngestResult, list_ingests
 from infracast.ledger.usage import ingest_usage
 
 CONTRACT = (
@@ -209,3 +209,37 @@ def _dispatch(
         else:
             results.append(ingest_manual(led, path, through=through, replace=replace))
     return results
+
+
+def ingests(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show the N latest.")] = 50,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """The ingest log: every file taken in, with its counts and status, newest first.
+
+    Examples:
+
+      infracast ingests
+
+      infracast ingests --format json
+    """
+    with open_ledger(ledger, read_only=True) as led:
+        rows = list_ingests(led.con, limit=limit)
+    if fmt is OutputFormat.table:
+        rows = [
+            {
+                "ingest": r["ingest_id"],
+                "kind": r["kind"],
+                "file": Path(r["source"]).name,
+                "status": r["status"]
+                + (f" (superseded by {r['superseded_by']})" if r["superseded_by"] else ""),
+                "read": r["rows_read"],
+                "ingested": r["rows_ingested"],
+                "quarantined": r["rows_quarantined"],
+                "warned": r["rows_with_warnings"],
+                "at": r["started_at"],
+            }
+            for r in rows
+        ]
+    render(rows, fmt, console=out, title="Ingests", empty="Nothing ingested yet.")

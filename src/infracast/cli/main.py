@@ -8,9 +8,10 @@ import duckdb
 import typer
 
 from infracast import __version__
-from infracast.cli import quarantine
+from infracast.cli import analytics, quarantine
 from infracast.cli.common import err
-from infracast.cli.ingest import ingest
+from infracast.cli.ingest import ingest, ingests
+from infracast.cli.report import report
 from infracast.errors import InfracastError
 
 app = typer.Typer(
@@ -21,7 +22,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(ingest)
+app.command()(ingests)
 app.add_typer(quarantine.app, name="quarantine")
+app.command()(analytics.costs)
+app.command()(analytics.movers)
+app.command()(analytics.savings)
+app.command()(analytics.gpu)
+app.command()(analytics.showback)
+app.command()(report)
 
 
 def _version(value: bool) -> None:

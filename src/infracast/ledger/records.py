@@ -138,3 +138,17 @@ def mark_superseded(
             "UPDATE ingests SET superseded_by = ? WHERE list_contains(?, ingest_id)",
             [new_ingest_id, old_ingest_ids],
         )
+
+
+def list_ingests(
+    con: duckdb.DuckDBPyConnection, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The ingest log, newest first."""
+    sql = """SELECT ingest_id, kind, source, status, focus_version, rows_read, rows_ingested,
+                    rows_quarantined, rows_with_warnings, superseded_by, started_at, message
+             FROM ingests ORDER BY ingest_id DESC"""
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

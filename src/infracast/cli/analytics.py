@@ -1,0 +1,336 @@
+"""`infracast costs | movers | savings | gpu | showback`: where the money went."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from infracast import analytics
+from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
+from infracast.cli.render import OutputFormat, render
+
+COST_KEYS = ("billed_cost", "effective_cost", "currency")
+
+
+class Metric(StrEnum):
+    """Which cost to sort and compare by."""
+
+    effective = "effective"
+    billed = "billed"
+
+
+class Split(StrEnum):
+    """How shared cost is split among teams."""
+
+    proportional = "proportional"
+    even = "even"
+
+
+ByOption = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        "-b",
+        help="Comma-separated dimensions: provider, service, service_category, region, account, "
+        "sub_account, team, project, cost_category, gpu_type, charge_category, "
+        "pricing_category, resource, sku, day, week, month, quarter, year, tag.KEY, custom.KEY.",
+    ),
+]
+FromOption = Annotated[
+    str | None,
+    typer.Option("--from", help="Start of the period, inclusive (YYYY-MM-DD or ISO time, UTC)."),
+]
+ToOption = Annotated[
+    str | None,
+    typer.Option("--to", help="End of the period, exclusive (YYYY-MM-DD or ISO time, UTC)."),
+]
+FilterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        "-F",
+        help="DIM=VALUE, DIM!=VALUE or DIM=A,B (any of); repeat to combine. "
+        "(none) matches a missing value.",
+    ),
+]
+TopOption = Annotated[int | None, typer.Option("--top", "-n", help="Show at most N rows.")]
+
+
+def _totals_line(rows: list[dict[str, Any]]) -> None:
+    billed: dict[str, Decimal] = defaultdict(Decimal)
+    effective: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        billed[row["currency"]] += row["billed_cost"] or 0
+        effective[row["currency"]] += row["effective_cost"] or 0
+    for currency in sorted(billed):
+        err.print(
+            f"Total {currency}: billed {billed[currency]:,.2f}, "
+            f"effective (amortized) {effective[currency]:,.2f}"
+        )
+
+
+def costs(
+    by: ByOption = "",
+    start: FromOption = None,
+    end: ToOption = None,
+    filters: FilterOption = None,
+    metric: Annotated[
+        Metric, typer.Option(help="Sort by effective (amortized) or billed cost.")
+    ] = Metric.effective,
+    top: TopOption = None,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Cost totals and breakdowns by any dimension, billed beside effective.
+
+    JSON (a stable contract): an array of objects with one key per --by
+    dimension, then billed_cost, effective_cost (numbers) and currency.
+
+    Examples:
+
+      infracast costs --by provider
+
+      infracast costs --by team,month --from 2026-01-01 --to 2026-04-01
+
+      infracast costs --by service --filter provider=AWS --filter tag.env=prod --top 10
+
+      infracast costs --by project --format json
+    """
+    dims = analytics.check_dimensions(by) if by else []
+    with open_ledger(ledger, read_only=True) as led:
+        rows = analytics.costs(
+            led, by=dims, start=start, end=end, filters=filters or [], metric=f"{metric.value}_cost"
+        )
+    shown = rows[:top] if top else rows
+    keys = [*dims, *COST_KEYS]
+    data = [{k: r.get(k) for k in keys} for r in shown]
+    render(
+        data,
+        fmt,
+        console=out,
+        title="Cost" + (f" by {', '.join(dims)}" if dims else ""),
+        money=COST_KEYS,
+        empty="No charges match.",
+    )
+    if fmt is OutputFormat.table and rows:
+        _totals_line(rows)
+        if top and len(rows) > top:
+            err.print(f"({len(rows) - top} more rows; drop --top to see them)")
+
+
+def movers(
+    by: ByOption = "service",
+    grain: Annotated[
+        str, typer.Option(help="Period length: day, week, month or quarter.")
+    ] = "month",
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="The period to compare with the one before it (default: the latest complete one)."
+        ),
+    ] = None,
+    filters: FilterOption = None,
+    metric: Annotated[
+        Metric, typer.Option(help="Compare effective or billed cost.")
+    ] = Metric.effective,
+    top: Annotated[int, typer.Option("--top", "-n", help="Show the N largest changes.")] = 10,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Top movers: what changed most from one period to the one before it.
+
+    Examples:
+
+      infracast movers
+
+      infracast movers --by team,service --grain week --top 5
+
+      infracast movers --period 2026-06 --by project
+    """
+    dims = analytics.check_dimensions(by)
+    with open_ledger(ledger, read_only=True) as led:
+        result = analytics.top_movers(
+            led,
+            by=dims,
+            grain=grain,
+            period=period,
+            n=top,
+            filters=filters or [],
+            metric=f"{metric.value}_cost",
+        )
+    title = f"Top movers by {', '.join(dims)}: {result.current.label} vs {result.previous.label}"
+    render(
+        result.rows,
+        fmt,
+        console=out,
+        title=title,
+        money=("current", "previous", "change"),
+        empty="No change between the two periods.",
+        json_value={
+            "grain": result.grain,
+            "metric": result.metric,
+            "current": result.current.label,
+            "previous": result.previous.label,
+            "rows": result.rows,
+        },
+    )
+
+
+def savings(
+    by: ByOption = "",
+    start: FromOption = None,
+    end: ToOption = None,
+    filters: FilterOption = None,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Savings as FOCUS defines them: negotiated, commitment and total.
+
+    negotiated = ListCost − ContractedCost; commitment = ContractedCost − EffectiveCost;
+    total = ListCost − EffectiveCost. Prepaid purchases are left out (their
+    effective cost is spread over the usage they cover).
+
+    Examples:
+
+      infracast savings --by provider
+
+      infracast savings --by pricing_category --from 2026-01-01
+    """
+    dims = analytics.check_dimensions(by) if by else []
+    with open_ledger(ledger, read_only=True) as led:
+        rows = analytics.savings(led, by=dims, start=start, end=end, filters=filters or [])
+    money = (
+        "list_cost",
+        "contracted_cost",
+        "effective_cost",
+        "negotiated_savings",
+        "commitment_savings",
+        "total_savings",
+    )
+    columns = [*dims, "currency", *money, "savings_rate_pct"]
+    render(
+        rows,
+        fmt,
+        console=out,
+        title="Savings",
+        money=money,
+        columns=columns if fmt is OutputFormat.table else None,
+        empty="No charges match.",
+    )
+
+
+def gpu(
+    by: ByOption = "gpu_type",
+    start: FromOption = None,
+    end: ToOption = None,
+    filters: FilterOption = None,
+    basis: Annotated[Metric, typer.Option(help="Cost basis.")] = Metric.effective,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """GPU efficiency: cost per GPU-hour and per useful GPU-hour, utilization, idle cost.
+
+    Utilization comes from GPU usage samples joined to GPU charges by resource
+    and time. Charges without samples are reported as unmeasured, not guessed.
+
+    Examples:
+
+      infracast gpu
+
+      infracast gpu --by team,gpu_type --from 2026-06-01
+
+      infracast gpu --by provider --format json
+    """
+    dims = analytics.check_dimensions(by) if by else []
+    with open_ledger(ledger, read_only=True) as led:
+        rows = analytics.gpu_efficiency(
+            led, by=dims, start=start, end=end, filters=filters or [], basis=basis.value
+        )
+    columns = [
+        *dims,
+        "currency",
+        "gpu_hours",
+        "cost",
+        "cost_per_gpu_hour",
+        "utilization",
+        "useful_gpu_hours",
+        "cost_per_useful_gpu_hour",
+        "idle_cost",
+        "unmeasured_cost",
+    ]
+    money = (
+        "cost",
+        "cost_per_gpu_hour",
+        "cost_per_useful_gpu_hour",
+        "idle_cost",
+        "unmeasured_cost",
+    )
+    render(
+        rows,
+        fmt,
+        console=out,
+        title="GPU efficiency",
+        money=money,
+        columns=columns if fmt is OutputFormat.table else None,
+        empty="No GPU charges match.",
+    )
+
+
+def showback(
+    start: FromOption = None,
+    end: ToOption = None,
+    split: Annotated[
+        Split, typer.Option(help="How shared cost is split among teams.")
+    ] = Split.proportional,
+    filters: FilterOption = None,
+    basis: Annotated[Metric, typer.Option(help="Cost basis.")] = Metric.effective,
+    ledger: LedgerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Showback per team: direct cost, GPU time held, a share of shared cost.
+
+    GPU capacity that no team held is shown as unallocated idle, and the lines
+    add up exactly to the total cost in scope.
+
+    Examples:
+
+      infracast showback --from 2026-06-01 --to 2026-07-01
+
+      infracast showback --split even --format csv
+    """
+    with open_ledger(ledger, read_only=True) as led:
+        result = analytics.showback(
+            led, start=start, end=end, split=split.value, filters=filters or [], basis=basis.value
+        )
+    rows = [
+        {**r, "team": r["team"] if r["team"] is not None else r["line"].replace("_", " ")}
+        for r in result.rows
+    ]
+    money = ("direct", "gpu_allocated", "shared", "idle", "total")
+    render(
+        rows,
+        fmt,
+        console=out,
+        title=f"Showback ({result.split} split of shared cost, {result.basis} cost)",
+        columns=["team", "currency", *money] if fmt is OutputFormat.table else None,
+        money=money,
+        empty="No charges match.",
+        json_value={
+            "start": result.start,
+            "end": result.end,
+            "split": result.split,
+            "basis": result.basis,
+            "rows": result.rows,
+            "totals": result.totals,
+            "notes": result.notes,
+        },
+    )
+    if fmt is OutputFormat.table:
+        for currency, total in result.totals.items():
+            err.print(f"Total {currency}: {total:,.2f} (teams + unallocated add up to it exactly)")
+        for note in result.notes:
+            err.print(f"[dim]{note}[/dim]")

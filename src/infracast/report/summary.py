@@ -1,0 +1,282 @@
+"""The HTML summary of a ledger: one self-contained page with charts, print-ready.
+
+Everything on it comes from the analytics functions, so each figure can be
+reproduced with the matching CLI command (named under each section).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from plotly.offline import get_plotlyjs
+
+from infracast import __version__, analytics
+from infracast.errors import QueryError
+from infracast.ledger.connection import Ledger
+from infracast.ledger.quarantine import quarantine_summary
+from infracast.ledger.records import list_ingests
+from infracast.report import charts
+
+
+@dataclass(frozen=True)
+class Section:
+    """One block of the page: a title, a figure or a table, and the command behind it."""
+
+    title: str
+    command: str
+    figure_html: str = ""
+    table: list[dict[str, Any]] | None = None
+    note: str = ""
+
+
+def _money(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+def _fmt_table(rows: list[dict[str, Any]], money: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        shown: dict[str, Any] = {}
+        for key, value in row.items():
+            if key in money:
+                shown[key] = _money(value)
+            elif isinstance(value, float):
+                shown[key] = f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+            else:
+                shown[key] = "(none)" if value is None else value
+        out.append(shown)
+    return out
+
+
+def _fig(fig: Any) -> str:
+    return str(fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+
+
+def build_sections(
+    ledger: Ledger, start: str | None = None, end: str | None = None
+) -> list[Section]:
+    """The sections of the summary, computed from the ledger."""
+    sections: list[Section] = []
+    monthly = analytics.costs(ledger, by=["month", "provider"], start=start, end=end)
+    sections.append(
+        Section(
+            "Monthly cost by provider (effective, amortized)",
+            "infracast costs --by month,provider",
+            _fig(
+                charts.stacked_bars(
+                    monthly,
+                    "month",
+                    "provider",
+                    "effective_cost",
+                    "Effective cost by month and provider",
+                    "cost",
+                )
+            ),
+        )
+    )
+    daily = analytics.costs(ledger, by=["day"], start=start, end=end)
+    sections.append(
+        Section(
+            "Daily cost",
+            "infracast costs --by day",
+            _fig(charts.line(daily, "day", "effective_cost", "Effective cost per day", "cost")),
+            note="Spikes here are where to look for anomalies.",
+        )
+    )
+    categories = analytics.costs(ledger, by=["cost_category"], start=start, end=end)
+    sections.append(
+        Section(
+            "Cost by category",
+            "infracast costs --by cost_category",
+            _fig(
+                charts.horizontal_bars(
+                    [r["cost_category"] or "(none)" for r in categories],
+                    [r["effective_cost"] for r in categories],
+                    "Effective cost by category",
+                    "cost",
+                )
+            ),
+        )
+    )
+    show = analytics.showback(ledger, start=start, end=end)
+    rows = [
+        {
+            "team": r["team"] or r["line"].replace("_", " "),
+            "currency": r["currency"],
+            "direct": r["direct"],
+            "gpu_allocated": r["gpu_allocated"],
+            "shared": r["shared"],
+            "idle": r["idle"],
+            "total": r["total"],
+        }
+        for r in show.rows
+    ]
+    sections.append(
+        Section(
+            "Showback by team",
+            "infracast showback",
+            _fig(
+                charts.horizontal_bars(
+                    [r["team"] for r in rows],
+                    [r["total"] for r in rows],
+                    "Total per team (shared cost split proportionally)",
+                    "cost",
+                )
+            ),
+            table=_fmt_table(rows, ("direct", "gpu_allocated", "shared", "idle", "total")),
+            note="Teams plus the unallocated lines add up exactly to the total.",
+        )
+    )
+    gpu = analytics.gpu_efficiency(ledger, by=["gpu_type"], start=start, end=end)
+    sections.append(
+        Section(
+            "GPU efficiency",
+            "infracast gpu --by gpu_type",
+            table=_fmt_table(
+                [
+                    {
+                        k: r[k]
+                        for k in (
+                            "gpu_type",
+                            "currency",
+                            "gpu_hours",
+                            "cost",
+                            "cost_per_gpu_hour",
+                            "utilization",
+                            "cost_per_useful_gpu_hour",
+                            "idle_cost",
+                            "unmeasured_cost",
+                        )
+                    }
+                    for r in gpu
+                ],
+                (
+                    "cost",
+                    "cost_per_gpu_hour",
+                    "cost_per_useful_gpu_hour",
+                    "idle_cost",
+                    "unmeasured_cost",
+                ),
+            ),
+            note="Utilization is measured from GPU usage samples; charges without samples "
+            "are counted as unmeasured, not guessed.",
+        )
+    )
+    try:
+        movers = analytics.top_movers(ledger, by=["service"], n=8)
+        sections.append(
+            Section(
+                f"Top movers: {movers.current.label} vs {movers.previous.label}",
+                "infracast movers --by service",
+                table=_fmt_table(movers.rows, ("current", "previous", "change")),
+            )
+        )
+    except QueryError as exc:
+        sections.append(Section("Top movers", "infracast movers", note=exc.message))
+    saved = analytics.savings(ledger, by=["provider"], start=start, end=end)
+    sections.append(
+        Section(
+            "Savings (FOCUS definitions)",
+            "infracast savings --by provider",
+            table=_fmt_table(
+                [
+                    {
+                        k: r[k]
+                        for k in (
+                            "provider",
+                            "currency",
+                            "list_cost",
+                            "effective_cost",
+                            "negotiated_savings",
+                            "commitment_savings",
+                            "total_savings",
+                            "savings_rate_pct",
+                        )
+                    }
+                    for r in saved
+                ],
+                (
+                    "list_cost",
+                    "effective_cost",
+                    "negotiated_savings",
+                    "commitment_savings",
+                    "total_savings",
+                ),
+            ),
+        )
+    )
+    held = quarantine_summary(ledger)
+    sections.append(
+        Section(
+            "Data quality: quarantined rows",
+            "infracast quarantine list",
+            table=[
+                {
+                    "ingest": g.ingest_id,
+                    "file": Path(g.source).name,
+                    "reason": g.reason,
+                    "rows": g.rows,
+                    "resolved": g.resolved,
+                    "example": g.example,
+                }
+                for g in held
+            ],
+            note="" if held else "Nothing is in quarantine.",
+        )
+    )
+    return sections
+
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("infracast.report", "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+)
+
+
+def write_summary(
+    ledger: Ledger,
+    out: Path,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    title: str = "infracast summary",
+) -> Path:
+    """Write the summary page to ``out`` (one HTML file, plotly.js inline) and return it."""
+    totals = analytics.costs(ledger, start=start, end=end)
+    row = ledger.con.execute(
+        "SELECT count(*), min(ChargePeriodStart), max(ChargePeriodEnd) FROM charges"
+    ).fetchone()
+    assert row is not None
+    ingests = list_ingests(ledger.con)
+    html = _TEMPLATES.get_template("summary.html").render(
+        title=title,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=__version__,
+        ledger=str(ledger.path),
+        charges=row[0],
+        first=row[1],
+        last=row[2],
+        start=start,
+        end=end,
+        totals=[
+            {
+                "currency": t["currency"],
+                "billed": _money(t["billed_cost"]),
+                "effective": _money(t["effective_cost"]),
+            }
+            for t in totals
+        ],
+        ingests=len(ingests),
+        sections=build_sections(ledger, start, end),
+        plotlyjs=get_plotlyjs(),
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
