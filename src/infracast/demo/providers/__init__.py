@@ -1,0 +1,1 @@
+"""One module per cloud: how it names what it bills (see ``identities``)."""
