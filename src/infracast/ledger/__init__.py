@@ -1,0 +1,23 @@
+"""The ledger: one DuckDB file of FOCUS charges, usage samples, assets, ingests and quarantine."""
+
+from infracast.ledger.assets import ingest_assets
+from infracast.ledger.connection import Ledger, open_ledger
+from infracast.ledger.ingest import ingest_focus
+from infracast.ledger.manual import ingest_manual
+from infracast.ledger.quarantine import export_quarantine, quarantine_summary, quarantined_rows
+from infracast.ledger.records import IngestResult, list_ingests
+from infracast.ledger.usage import ingest_usage
+
+__all__ = [
+    "IngestResult",
+    "Ledger",
+    "export_quarantine",
+    "ingest_assets",
+    "ingest_focus",
+    "ingest_manual",
+    "ingest_usage",
+    "list_ingests",
+    "open_ledger",
+    "quarantine_summary",
+    "quarantined_rows",
+]

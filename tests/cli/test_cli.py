@@ -1,0 +1,123 @@
+"""The command line: contracts, errors without tracebacks, CLI == Python API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from infracast import analytics
+from infracast.ledger.connection import Ledger
+from tests.cli.conftest import Ran
+from tests.ledger.focus_rows import write_focus_csv
+
+CLI = Callable[..., Ran]
+
+
+def bill(tmp_path: Path) -> Path:
+    return write_focus_csv(
+        tmp_path / "bill.csv",
+        [
+            {"BilledCost": "10.50", "EffectiveCost": "9.25"},
+            {
+                "ServiceName": "Amazon S3",
+                "ServiceCategory": "Storage",
+                "BilledCost": "2.25",
+                "EffectiveCost": "2.25",
+                "Tags": '{"team": "data"}',
+            },
+            {"BilledCost": "oops"},
+        ],
+    )
+
+
+def test_ingest_json_contract(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    ran = cli("ingest", str(bill(tmp_path)), "--ledger", ledger, "--format", "json")
+    assert ran.code == 0, ran.err
+    (obj,) = json.loads(ran.out)
+    assert list(obj)[:7] == [
+        "file",
+        "ingest_id",
+        "status",
+        "focus_version",
+        "rows_read",
+        "rows_ingested",
+        "rows_quarantined",
+    ]
+    assert (obj["status"], obj["rows_read"], obj["rows_ingested"], obj["rows_quarantined"]) == (
+        "ingested",
+        3,
+        2,
+        1,
+    )
+    again = json.loads(cli("ingest", str(bill(tmp_path)), "-l", ledger, "-f", "json").out)
+    assert again[0]["status"] == "already_ingested"
+
+
+def test_costs_json_contract_matches_the_python_api(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+    ran = cli("costs", "--by", "team,service", "-l", ledger, "-f", "json")
+    assert ran.code == 0, ran.err
+    rows = json.loads(ran.out, parse_float=Decimal)
+    assert all(
+        list(r) == ["team", "service", "billed_cost", "effective_cost", "currency"] for r in rows
+    )
+    with Ledger.open(ledger) as led:
+        api = analytics.costs(led, by=["team", "service"])
+    assert [(r["team"], r["service"], r["billed_cost"], r["effective_cost"]) for r in rows] == [
+        (r["team"], r["service"], r["billed_cost"], r["effective_cost"]) for r in api
+    ]
+    # 10.50 (research, EC2) and 2.25 (data, S3); the 'oops' row is in quarantine
+    assert sorted(r["billed_cost"] for r in rows) == [Decimal("2.25"), Decimal("10.5")]
+
+
+def test_costs_csv_and_table(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+    csv_out = cli("costs", "--by", "provider", "-l", ledger, "-f", "csv").out.splitlines()
+    assert csv_out == ["provider,billed_cost,effective_cost,currency", "AWS,12.75,11.5,USD"]
+    table = cli("costs", "--by", "provider", "-l", ledger)
+    assert "AWS" in table.out and "12.75" in table.out
+    assert "Total USD: billed 12.75" in table.err
+
+
+def test_user_error_is_a_sentence_not_a_traceback(cli: CLI, tmp_path: Path) -> None:
+    ran = cli("ingest", str(tmp_path / "missing.csv"), "-l", str(tmp_path / "l.duckdb"))
+    assert ran.code == 2
+    assert "Error: no such file or folder" in ran.err and "Traceback" not in ran.err
+    ran = cli("costs", "--by", "teem", "-l", str(tmp_path / "l.duckdb"))
+    assert ran.code == 2 and 'Did you mean "team"?' in ran.err
+
+
+def test_query_on_missing_ledger_says_how_to_start(cli: CLI, tmp_path: Path) -> None:
+    ran = cli("costs", "-l", str(tmp_path / "none.duckdb"))
+    assert ran.code == 2 and "infracast ingest" in ran.err
+
+
+def test_rejected_file_exits_non_zero(cli: CLI, tmp_path: Path) -> None:
+    columns = [c for c in ("ProviderName", "BilledCost")]
+    path = write_focus_csv(tmp_path / "bad.csv", [{}], columns=columns)
+    ran = cli("ingest", str(path), "-l", str(tmp_path / "l.duckdb"))
+    assert ran.code == 1 and "Rejected" in ran.err and "BillingCurrency" in ran.err
+
+
+def test_quarantine_list_and_export_round_trip(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+    listed = json.loads(cli("quarantine", "list", "-l", ledger, "-f", "json").out)
+    assert [(g["reason"], g["rows"]) for g in listed] == [("invalid_cost", 1)]
+    fix = tmp_path / "fix.csv"
+    assert cli("quarantine", "export", str(fix), "-l", ledger).code == 0
+    fix.write_text(fix.read_text().replace("oops", "4.00"))
+    back = json.loads(cli("ingest", str(fix), "-l", ledger, "-f", "json").out)
+    assert back[0]["rows_ingested"] == 1
+    total = json.loads(cli("costs", "-l", ledger, "-f", "json").out, parse_float=Decimal)
+    assert total[0]["billed_cost"] == Decimal("16.75")  # 10.50 + 2.25 + 4.00
+
+
+def test_version(cli: CLI) -> None:
+    ran = cli("--version")
+    assert ran.code == 0 and ran.out.startswith("infracast ")
