@@ -30,8 +30,9 @@ test: lint typecheck
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/analytics.py
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.analytics
+	$(BIN)/python -m bench.demo
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache infracast.duckdb infracast-demo

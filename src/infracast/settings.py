@@ -2,8 +2,8 @@
 
 Resolution order, first wins: explicit arguments, environment variables
 (``INFRACAST_LEDGER``, ``INFRACAST_TEAM_TAGS``, ``INFRACAST_PROJECT_TAGS``,
-``INFRACAST_CATEGORY_RULES``), then an ``infracast.toml`` file in the working
-directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
+``INFRACAST_CATEGORY_RULES``, ``INFRACAST_MEMORY_LIMIT``), then an ``infracast.toml``
+file in the working directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ class Settings(BaseModel):
     project_tags: tuple[str, ...] = Field(
         default=("project",), description="tag keys that name the project, first match wins"
     )
+    memory_limit: str | None = Field(
+        default=None,
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="cap on DuckDB's memory (e.g. '3GB'; default: 3 GiB or half the RAM, "
+        "whichever is smaller); beyond it DuckDB spills to disk",
+    )
     category_rules: Path | None = Field(
         default=None, description="YAML or CSV of cost-category rules that override the defaults"
     )
@@ -41,6 +47,7 @@ _ENV = {
     "team_tags": "INFRACAST_TEAM_TAGS",
     "project_tags": "INFRACAST_PROJECT_TAGS",
     "category_rules": "INFRACAST_CATEGORY_RULES",
+    "memory_limit": "INFRACAST_MEMORY_LIMIT",
 }
 
 

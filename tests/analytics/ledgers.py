@@ -7,6 +7,7 @@ Timestamps are ISO strings in UTC.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -33,7 +34,8 @@ SAMPLE_DEFAULTS: dict[str, Any] = {
 }
 _TIMESTAMPS = {"ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd"}
 _DECIMALS = {"BilledCost", "EffectiveCost", "ListCost", "ContractedCost"}
-_MAPS = {"Tags", "x_custom_columns"}
+_MAPS = {"Tags"}
+_JSON = {"x_custom_columns"}
 
 
 def _value(column: str, value: Any) -> Any:
@@ -56,6 +58,9 @@ def _insert(ledger: Ledger, table: str, rows: Sequence[Mapping[str, Any]]) -> No
             if column in _MAPS and value is not None:
                 slots.append("map(?::VARCHAR[], ?::VARCHAR[])")
                 params.extend([list(value), list(value.values())])
+            elif column in _JSON and value is not None:
+                slots.append("?::JSON")
+                params.append(json.dumps(value))
             else:
                 slots.append("?")
                 params.append(_value(column, value))

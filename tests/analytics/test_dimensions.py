@@ -56,6 +56,7 @@ EXPECTED: dict[str, list[Any]] = {
     "pricing_category": [None, "Standard", "Standard", "Standard", None, "Committed", None],
     "resource": [None, "i-1", "vm-9", "bucket-1", None, "vm-7", "i-1"],
     "sku": [None, "sku-p5", None, "sku-s3", None, "sku-n2", None],
+    "source": ["focus"] * 7,
     "day": [
         "2026-01-01",
         "2026-01-10",
@@ -98,6 +99,17 @@ def test_dimension_reads_its_column(company: Ledger, name: str) -> None:
 def test_every_fixed_dimension_is_covered_by_a_test() -> None:
     fixed = {n for n in dimension_names() if not n.endswith(".KEY")}
     assert fixed <= set(EXPECTED)
+
+
+def test_source_tells_bills_from_generated_charges(make_ledger: Callable[..., Ledger]) -> None:
+    ledger = make_ledger(
+        charges=[
+            {"x_source": "focus", "ChargePeriodStart": "2026-01-01T00:00"},
+            {"x_source": "asset", "ChargePeriodStart": "2026-01-02T00:00"},
+            {"x_source": "manual", "ChargePeriodStart": "2026-01-03T00:00"},
+        ]
+    )
+    assert _values(ledger, "source") == ["focus", "asset", "manual"]
 
 
 def test_provider_falls_back_to_provider_name(make_ledger: Callable[..., Ledger]) -> None:

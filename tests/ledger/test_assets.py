@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -62,14 +63,14 @@ def charges(ledger: Ledger, columns: str, where: str = "true") -> list[tuple]:
 def amortization(ledger: Ledger) -> list[Decimal]:
     return [
         r[0]
-        for r in charges(ledger, "EffectiveCost", "x_custom_columns['charge'] = 'amortization'")
+        for r in charges(ledger, "EffectiveCost", "x_custom_columns->>'charge' = 'amortization'")
     ]
 
 
 def energy(ledger: Ledger) -> list[tuple]:
     return charges(
         ledger,
-        "ChargePeriodStart, ConsumedQuantity, BilledCost, x_custom_columns['energy_basis']",
+        "ChargePeriodStart, ConsumedQuantity, BilledCost, x_custom_columns->>'energy_basis'",
         "x_cost_category = 'energy'",
     )
 
@@ -93,7 +94,7 @@ def test_amortization_is_straight_line_over_the_useful_life(ledger: Ledger, tmp_
     # (310,000 − 10 % salvage 31,000) / (4 years × 12) = 279,000 / 48 = 5,812.50 a month
     assert months == [Decimal("5812.5")] * 48
     assert sum(months) == Decimal("279000")
-    starts = charges(ledger, "ChargePeriodStart", "x_custom_columns['charge'] = 'amortization'")
+    starts = charges(ledger, "ChargePeriodStart", "x_custom_columns->>'charge' = 'amortization'")
     # the purchase month counts as month 1 (from the purchase day); month 48 is Feb 2029
     assert starts[0][0] == datetime(2025, 3, 15) and starts[-1][0] == datetime(2029, 2, 1)
 
@@ -176,9 +177,10 @@ def test_energy_measured_from_power_samples(ledger: Ledger, tmp_path: Path) -> N
     [(custom, text)] = charges(
         ledger,
         "x_custom_columns, ChargeDescription",
-        "x_custom_columns['energy_basis'] = 'measured'",
+        "x_custom_columns->>'energy_basis' = 'measured'",
     )
     # 4 GPU-samples × 3,600 s out of 8 GPUs × 720 h × 3,600 s = 4 / 5,760 = 0.0007
+    custom = json.loads(custom)
     assert custom["energy_coverage"] == "0.0007" and custom["samples"] == "4"
     assert "measured by 4 power samples" in text
 
@@ -232,7 +234,7 @@ def test_generated_rows_are_full_focus_charges(ledger: Ledger, tmp_path: Path) -
                   BillingAccountId, ResourceId, ChargeClass, ContractedCost = ListCost,
                   x_ingest_id, x_source, x_source_key, x_team, x_gpu_type, x_gpu_count,
                   x_gpu_hours, x_warnings, Tags
-           FROM charges WHERE x_custom_columns['charge'] = 'amortization'
+           FROM charges WHERE x_custom_columns->>'charge' = 'amortization'
            ORDER BY ChargePeriodStart"""
     ).fetchall()
     provider = "On-premises (fra-colo-1)"
@@ -262,7 +264,7 @@ def test_generated_rows_are_full_focus_charges(ledger: Ledger, tmp_path: Path) -
     )
     # March is in service from the 15th: 8 GPUs × 17 days × 24 h = 3,264 GPU-hours
     assert rows[0][18] == 3264.0
-    gpu_hours = charges(ledger, "x_gpu_hours", "x_custom_columns['charge'] <> 'amortization'")
+    gpu_hours = charges(ledger, "x_gpu_hours", "x_custom_columns->>'charge' <> 'amortization'")
     assert {r[0] for r in gpu_hours} == {None}
 
 
@@ -309,7 +311,7 @@ def test_changed_register_replaces_the_assets_it_names(ledger: Ledger, tmp_path:
     assert second.status == "replaced" and second.replaced_ingest_ids == [first.ingest_id]
     # (250,000 − 10 %) / 48 = 225,000 / 48 = 4,687.50; dgx-02 is kept: 43,200 / 48 = 900
     assert charges(
-        ledger, "x_source_key, EffectiveCost", "x_custom_columns['charge'] = 'amortization'"
+        ledger, "x_source_key, EffectiveCost", "x_custom_columns->>'charge' = 'amortization'"
     ) == [
         ("dgx-01", Decimal("4687.5")),
         ("dgx-01", Decimal("4687.5")),
@@ -408,7 +410,7 @@ srv-1,2025-04-01,3600,EUR,36,0,cost-center=cc-7; team=infra
     assert charges(
         ledger,
         "EffectiveCost, BillingCurrency, x_team, Tags",
-        "x_custom_columns['charge'] = 'amortization'",
+        "x_custom_columns->>'charge' = 'amortization'",
     ) == [(Decimal("100"), "EUR", "infra", {"cost-center": "cc-7", "team": "infra"})]
 
 

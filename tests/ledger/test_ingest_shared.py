@@ -97,7 +97,9 @@ def test_sample_quirks_become_warnings() -> None:
         chargeclass_nulls = ledger.con.execute(
             "SELECT count(*) FROM charges WHERE ChargeClass IS NULL"
         ).fetchone()
-        custom = ledger.con.execute("SELECT x_custom_columns['Id'] FROM charges LIMIT 1").fetchone()
+        custom = ledger.con.execute(
+            "SELECT x_custom_columns->>'Id' FROM charges LIMIT 1"
+        ).fetchone()
     assert result.rows_ingested == 1000 and result.rows_quarantined == 0
     # 12 negative Microsoft Usage rows; 7 Oracle 'Usage-based'; 1 Oracle charge in October's bill
     assert result.warnings["negative_cost"] == 12

@@ -31,10 +31,12 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "pricing_category": ("PricingCategory",),
     "resource": ("ResourceId",),
     "sku": ("SkuId",),
+    "source": ("x_source",),  # focus (a cloud bill), asset (owned hardware) or manual
 }
 # name -> truncation unit of ChargePeriodStart (weeks start on Monday, ISO 8601).
 _TIME: dict[str, str] = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
-# prefix -> map column looked up with the exact key after the dot.
+# prefix -> map (Tags) or JSON object (x_custom_columns) looked up with the exact key
+# after the dot. Ibis addresses a JSON key as a path: keys with a dot are not reachable.
 _MAPS: dict[str, str] = {"tag": "Tags", "custom": "x_custom_columns"}
 
 DIMENSIONS: tuple[str, ...] = (*_COLUMNS, *_TIME)
@@ -96,8 +98,11 @@ def dimension(charges: ir.Table, name: str) -> ir.Value:
         value = parts[0] if len(parts) == 1 else ibis.coalesce(*parts)
         return value.name(name)
     prefix, _, key = name.partition(".")
-    mapped = charges[_MAPS[prefix]]
-    return mapped.get(key).nullif("").name(name)
+    column = charges[_MAPS[prefix]]
+    if column.type().is_json():
+        # x_custom_columns is a JSON object of text values.
+        return column[key].unwrap_as("string").nullif("").name(name)
+    return column.get(key).nullif("").name(name)
 
 
 def dimensions(charges: ir.Table, names: Iterable[str]) -> dict[str, ir.Value]:

@@ -37,7 +37,8 @@ ByOption = Annotated[
         "-b",
         help="Comma-separated dimensions: provider, service, service_category, region, account, "
         "sub_account, team, project, cost_category, gpu_type, charge_category, "
-        "pricing_category, resource, sku, day, week, month, quarter, year, tag.KEY, custom.KEY.",
+        "pricing_category, resource, sku, source, day, week, month, quarter, year, tag.KEY, "
+        "custom.KEY.",
     ),
 ]
 FromOption = Annotated[

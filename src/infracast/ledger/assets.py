@@ -36,14 +36,13 @@ from infracast.ledger.generated import (
     content_hash,
     end_of_current_month,
     installments,
-    load_register,
     midnight,
     month_start,
     owner_and_tags,
     reject,
-    validate_items,
 )
 from infracast.ledger.records import IngestResult, utcnow
+from infracast.ledger.registers import load_register, validate_items
 from infracast.settings import Settings
 
 # Keys of which an asset sets at most one; an asset's own choice overrides the defaults'.

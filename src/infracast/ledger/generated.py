@@ -1,7 +1,7 @@
-"""Charges the ledger generates itself (owned assets, manual entries), and the
-declarative files they come from.
+"""Charges the ledger generates itself (owned assets, manual entries).
 
-Both the asset register and the manual entries are *declarative*: a file says
+The files they come from are read by :mod:`infracast.ledger.registers`. Both the
+asset register and the manual entries are *declarative*: a file says
 what the ledger should hold for the ids it names. Ingesting it deletes the
 charges those ids had (``x_source`` + ``x_source_key``), writes the new ones
 and the ``ingests`` record in one transaction, and marks the ingests whose rows
@@ -13,21 +13,19 @@ so a register is never half applied.
 
 from __future__ import annotations
 
-import csv
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
-import yaml
-from pydantic import BaseModel, ValidationError
 
-from infracast.errors import IngestError, did_you_mean
+from infracast.errors import IngestError
 from infracast.ledger.connection import Ledger
 from infracast.ledger.enrich import key_variants
 from infracast.ledger.records import (
@@ -40,10 +38,10 @@ from infracast.ledger.records import (
     next_ingest_id,
     write_ingest_record,
 )
+from infracast.ledger.registers import Register
 from infracast.settings import Settings
 
 Source = Literal["asset", "manual"]
-M = TypeVar("M", bound=BaseModel)
 CENT = Decimal("0.01")
 _SCALE = Decimal("1e-12")  # the ledger's DECIMAL(38, 12)
 
@@ -199,14 +197,19 @@ def write_charges(
             "x_gpu_count": col([c.gpu_count for c in charges], pa.float64()),
             "x_gpu_hours": col([c.gpu_hours for c in charges], pa.float64()),
             "x_warnings": col([[] for _ in charges], pa.list_(text)),
-            "x_custom_columns": col([_map(c.custom) for c in charges], tags),
+            "x_custom_columns": col(
+                [json.dumps(c.custom, sort_keys=True) if c.custom else None for c in charges], text
+            ),
         }
     )
     name = f"infracast_generated_{ingest_id}"
     con.register(name, table)
     try:
         names = ", ".join(f'"{n}"' for n in table.column_names)
-        con.execute(f"INSERT INTO charges ({names}) SELECT {names} FROM {name}")
+        con.execute(
+            f"INSERT INTO charges ({names}) SELECT * REPLACE "
+            f"(CAST(x_custom_columns AS JSON) AS x_custom_columns) FROM {name}"
+        )
     finally:
         con.unregister(name)
     return len(charges)
@@ -233,182 +236,6 @@ def owner_and_tags(
     if project and settings.project_tags:
         out.setdefault(settings.project_tags[0], project)
     return team or from_tags(settings.team_tags), project or from_tags(settings.project_tags), out
-
-
-# --- declarative files -------------------------------------------------------------------
-
-
-@dataclass
-class RegisterItem:
-    """One asset or entry as written: where it is and its values (keys lower-cased)."""
-
-    position: int  # 1-based item of the YAML list, or data row of the CSV
-    where: str  # "line 12" or "row 3", for messages
-    values: dict[str, Any]
-
-
-@dataclass
-class Register:
-    """A declarative file read but not yet validated."""
-
-    path: Path
-    file_format: str  # yaml | csv
-    defaults: dict[str, Any]
-    items: list[RegisterItem]
-    problems: list[str]
-
-
-def _lower_keys(data: dict[Any, Any], where: str, problems: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        name = str(key).strip().lower()
-        if name in out:
-            problems.append(f"{where}: the key {name!r} appears twice (keys ignore case)")
-        out[name] = value
-    return out
-
-
-def load_register(path: Path, list_key: str, label: str) -> Register:
-    """Read a YAML (``defaults:`` + ``{list_key}:`` list) or CSV (one row per item) file.
-
-    What cannot be read is listed in ``problems``; only a missing file raises.
-    """
-    if not path.is_file():
-        raise IngestError(f"no such file: {path}.", hint="Check the path.")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _load_csv(path)
-    if suffix not in (".yaml", ".yml"):
-        return Register(
-            path,
-            suffix.lstrip(".") or "unknown",
-            {},
-            [],
-            [f"cannot tell the format from the name; an {label} file is .yaml, .yml or .csv"],
-        )
-    problems: list[str] = []
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        return Register(path, "yaml", {}, [], [f"not valid YAML: {exc}"])
-    node_items: list[Any] = []
-    if isinstance(data, list):
-        data, node_items = {list_key: data}, list(getattr(node, "value", []))
-    elif isinstance(data, dict):
-        data = _lower_keys(data, "top level", problems)
-        for key_node, value_node in getattr(node, "value", []):
-            if str(key_node.value).strip().lower() == list_key:
-                node_items = list(getattr(value_node, "value", []))
-        for key in sorted(set(data) - {list_key, "defaults"}):
-            problems.append(
-                f"top level: unknown key {key!r}; expected {list_key!r} and optional 'defaults'."
-                + did_you_mean(key, [list_key, "defaults"])
-            )
-    raw_items = data.get(list_key) if isinstance(data, dict) else None
-    if not isinstance(raw_items, list):
-        problems.append(f"there is no {list_key!r} list; write the {label}s under '{list_key}:'")
-        return Register(path, "yaml", {}, [], problems)
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        problems.append("defaults: expected a mapping of key: value")
-        defaults = {}
-    defaults = _lower_keys(defaults, "defaults", problems)
-    items = []
-    for n, raw in enumerate(raw_items, start=1):
-        line = node_items[n - 1].start_mark.line + 1 if n <= len(node_items) else None
-        where = f"line {line}" if line else f"item {n}"
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: expected a mapping of key: value, got {raw!r}")
-            continue
-        items.append(RegisterItem(n, where, _lower_keys(raw, where, problems)))
-    return Register(path, "yaml", defaults, items, problems)
-
-
-def _load_csv(path: Path) -> Register:
-    problems: list[str] = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(fh))
-    items = []
-    for n, row in enumerate(rows, start=1):
-        if None in row:
-            problems.append(f"row {n}: more values than the header has columns")
-        clean = {k: v.strip() for k, v in row.items() if isinstance(k, str) and v and v.strip()}
-        values = _lower_keys(clean, f"row {n}", problems)
-        if "tags" in values:
-            values["tags"] = parse_tags(values["tags"], f"row {n}", problems)
-        items.append(RegisterItem(n, f"row {n}", values))
-    return Register(path, "csv", {}, items, problems)
-
-
-def parse_tags(text: str, where: str, problems: list[str]) -> dict[str, str]:
-    """Tags of a CSV cell: ``key=value; key=value``."""
-    out: dict[str, str] = {}
-    for part in (p.strip() for p in text.split(";")):
-        key, sep, value = part.partition("=")
-        if not part:
-            continue
-        if not sep or not key.strip():
-            problems.append(f"{where}: tags {text!r} is not key=value; key=value (at {part!r})")
-            return {}
-        out[key.strip()] = value.strip()
-    return out
-
-
-def describe_errors(exc: ValidationError, fields: Sequence[str]) -> list[str]:
-    """Pydantic errors as 'field: what is wrong (got …)' sentences, with did-you-mean."""
-    out = []
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err["loc"]) or "item"
-        got = err.get("input")
-        if err["type"] == "extra_forbidden":
-            out.append(f"unknown key {name!r}." + did_you_mean(name, fields))
-        elif err["type"] == "missing":
-            out.append(f"{name} is required")
-        elif err["type"].startswith(("date_", "datetime_")):
-            out.append(f"{name} must be a date written YYYY-MM-DD (got {got!r})")
-        elif err["type"] == "value_error":
-            out.append(str(err["msg"]).removeprefix("Value error, "))
-        else:
-            msg = str(err["msg"]).replace("Input should be", "must be")
-            out.append(f"{name} {msg[0].lower() + msg[1:]} (got {got!r})")
-    return out
-
-
-def validate_items(
-    register: Register,
-    model: type[M],
-    label: str,
-    prepare: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
-    default_keys: Sequence[str],
-) -> list[tuple[RegisterItem, M]]:
-    """Validate every item (after ``prepare`` merged the defaults); raise nothing.
-
-    ``default_keys`` are the keys ``defaults:`` may hold. Problems are appended
-    to ``register.problems`` as '<where>, <label> <id>: …'.
-    """
-    fields = list(model.model_fields)
-    for key in sorted(set(register.defaults) - set(default_keys)):
-        register.problems.append(
-            f"defaults: unknown key {key!r}." + did_you_mean(key, default_keys)
-        )
-        del register.defaults[key]
-    out: list[tuple[RegisterItem, M]] = []
-    seen: dict[str, str] = {}
-    for item in register.items:
-        ident = str(item.values.get("id", "")).strip()
-        who = f"{item.where}, {label} {ident}" if ident else f"{item.where}, {label} without id"
-        if ident and ident in seen:
-            register.problems.append(f"{who}: id {ident!r} repeats the one at {seen[ident]}")
-        seen.setdefault(ident, item.where)
-        try:
-            spec = model.model_validate(prepare(dict(register.defaults), dict(item.values)))
-        except ValidationError as exc:
-            register.problems.extend(f"{who}: {p}" for p in describe_errors(exc, fields))
-            continue
-        out.append((item, spec))
-    return out
 
 
 # --- the ingest --------------------------------------------------------------------------

@@ -40,7 +40,13 @@ from infracast.ledger.records import (
     write_ingest_record,
 )
 from infracast.ledger.schema import X_COLUMNS
-from infracast.ledger.validate import checked_sql, enum_columns, typed, unparsed_raw_entries
+from infracast.ledger.validate import (
+    checked_sql,
+    enum_columns,
+    quarantine_ref,
+    typed,
+    unparsed_raw_entries,
+)
 
 
 @dataclass
@@ -133,7 +139,7 @@ def _ingest_file(
             ingest_id = next_ingest_id(con)
             result = _write_rows(ledger, plan, ingest_id, options, stage)
             # Rows fixed from quarantine belong to periods already ingested, by design.
-            fixes = quarantine_ref_present(plan)
+            fixes = quarantine_ref(plan) is not None
             _bookkeep_periods(
                 con, ingest_id, batch_id, result, replace=replace, append=append or fixes
             )
@@ -253,16 +259,13 @@ def _charges_select(ledger: Ledger, plan: FilePlan, ingest_id: int) -> tuple[lis
         end=typed("ChargePeriodEnd"),
     )
     exprs["x_warnings"] = "__warnings"
-    entries = [
-        f"{{'key': {lit(c.name)}, 'value': CAST({q(c.name)} AS VARCHAR)}}"
-        for c in plan.custom_columns
-    ] + unparsed_raw_entries(plan)
+    entries = [(c.name, f"CAST({q(c.name)} AS VARCHAR)") for c in plan.custom_columns]
+    entries += unparsed_raw_entries(plan)
     if entries:
-        listed = (
-            f"list_filter([{', '.join(entries)}], lambda e: e IS NOT NULL AND e.value IS NOT NULL)"
-        )
+        # json_merge_patch onto {} drops the keys whose value is NULL (RFC 7386).
+        pairs = ", ".join(f"{lit(key)}, {value}" for key, value in entries)
         exprs["x_custom_columns"] = (
-            f"CASE WHEN len({listed}) > 0 THEN map_from_entries({listed}) END"
+            f"NULLIF(json_merge_patch('{{}}', json_object({pairs})), '{{}}'::JSON)"
         )
     else:
         exprs["x_custom_columns"] = "NULL"
@@ -336,13 +339,13 @@ def _write_rows(
         "SELECT count(*) FROM charges WHERE x_ingest_id = ? AND len(x_warnings) > 0", [ingest_id]
     ).fetchone()
     with_warnings = int(row[0]) if row else 0
-    if quarantine_ref_present(plan):
+    if (ref := quarantine_ref(plan)) is not None:
         con.execute(
             """UPDATE quarantine SET resolved_by_ingest_id = ?, resolved_at = ?
                WHERE resolved_by_ingest_id IS NULL AND quarantine_id IN (
-                 SELECT TRY_CAST(element_at(x_custom_columns, k)[1] AS BIGINT)
-                 FROM charges, (SELECT unnest(?) AS k) WHERE x_ingest_id = ?)""",
-            [ingest_id, utcnow(), [c.name for c in plan.custom_columns], ingest_id],
+                 SELECT TRY_CAST(x_custom_columns->>? AS BIGINT)
+                 FROM charges WHERE x_ingest_id = ?)""",
+            [ingest_id, utcnow(), ref.name, ingest_id],
         )
     return IngestResult(
         file=str(plan.path),
@@ -356,11 +359,6 @@ def _write_rows(
         warnings=warnings,
         notes=notes,
     )
-
-
-def quarantine_ref_present(plan: FilePlan) -> bool:
-    """Whether the file was exported from quarantine (it has x_quarantine_id)."""
-    return any(c.name.strip().lower() == "x_quarantine_id" for c in plan.custom_columns)
 
 
 def _bookkeep_periods(

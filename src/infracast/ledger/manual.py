@@ -33,13 +33,12 @@ from infracast.ledger.generated import (
     content_hash,
     end_of_current_month,
     installments,
-    load_register,
     midnight,
     owner_and_tags,
     reject,
-    validate_items,
 )
 from infracast.ledger.records import IngestResult, utcnow
+from infracast.ledger.registers import load_register, validate_items
 from infracast.ledger.schema import COST_CATEGORIES
 from infracast.settings import Settings
 

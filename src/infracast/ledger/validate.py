@@ -232,8 +232,9 @@ def warning_rules(plan: FilePlan) -> list[Rule]:
     return out
 
 
-def unparsed_raw_entries(plan: FilePlan) -> list[str]:
-    """Map entries that keep the raw text of values that did not parse (nothing is lost)."""
+def unparsed_raw_entries(plan: FilePlan) -> list[tuple[str, str]]:
+    """(key, value) of the custom-column entries that keep the raw text of values that
+    did not parse (nothing is lost); the value is NULL where the value parsed."""
     spec = focus_spec.columns()
     out = []
     for canonical, col in plan.by_canonical().items():
@@ -241,8 +242,11 @@ def unparsed_raw_entries(plan: FilePlan) -> list[str]:
             continue
         if col.is_text:
             out.append(
-                f"CASE WHEN NOT {is_null_text(q(col.name))} AND {typed(canonical)} IS NULL "
-                f"THEN {{'key': {lit('unparsed.' + canonical)}, 'value': {_raw_text(col)}}} END"
+                (
+                    "unparsed_" + canonical,
+                    f"CASE WHEN NOT {is_null_text(q(col.name))} AND {typed(canonical)} IS NULL "
+                    f"THEN {_raw_text(col)} END",
+                )
             )
     return out
 

@@ -9,7 +9,20 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-PALETTE = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#64748b")
+PALETTE = (
+    "#2563eb",
+    "#f97316",
+    "#16a34a",
+    "#9333ea",
+    "#dc2626",
+    "#0891b2",
+    "#ca8a04",
+    "#64748b",
+    "#db2777",
+    "#65a30d",
+    "#7c3aed",
+    "#0d9488",
+)
 
 
 def _layout(fig: go.Figure, title: str, y_title: str = "") -> go.Figure:

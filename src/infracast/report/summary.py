@@ -81,13 +81,29 @@ def build_sections(
             ),
         )
     )
-    daily = analytics.costs(ledger, by=["day"], start=start, end=end)
+    daily = analytics.costs(
+        ledger,
+        by=["day", "provider"],
+        start=start,
+        end=end,
+        filters=["source=focus", "charge_category=Usage"],
+    )
     sections.append(
         Section(
-            "Daily cost",
-            "infracast costs --by day",
-            _fig(charts.line(daily, "day", "effective_cost", "Effective cost per day", "cost")),
-            note="Spikes here are where to look for anomalies.",
+            "Daily cloud usage cost by provider",
+            "infracast costs --by day,provider -F source=focus -F charge_category=Usage",
+            _fig(
+                charts.stacked_bars(
+                    daily,
+                    "day",
+                    "provider",
+                    "effective_cost",
+                    "Effective cost of cloud usage per day",
+                    "cost",
+                )
+            ),
+            note="Usage charges of the cloud bills only (no purchases, no monthly items), "
+            "so a spike is a change in what ran: the place to look for anomalies.",
         )
     )
     categories = analytics.costs(ledger, by=["cost_category"], start=start, end=end)
@@ -170,11 +186,11 @@ def build_sections(
         )
     )
     try:
-        movers = analytics.top_movers(ledger, by=["service"], n=8)
+        movers = analytics.top_movers(ledger, by=["service"], n=8, filters=["source=focus"])
         sections.append(
             Section(
                 f"Top movers: {movers.current.label} vs {movers.previous.label}",
-                "infracast movers --by service",
+                "infracast movers --by service --filter source=focus",
                 table=_fmt_table(movers.rows, ("current", "previous", "change")),
             )
         )
@@ -240,6 +256,23 @@ _TEMPLATES = jinja2.Environment(
 )
 
 
+def default_window(ledger: Ledger) -> tuple[str | None, str | None]:
+    """The last 12 months of the ledger: from the first day of the month 11 months
+    before the latest charge's month, to the end of that month."""
+    row = ledger.con.execute(
+        "SELECT date_trunc('month', max(ChargePeriodStart)) FROM charges"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None, None
+    last = row[0]
+    first_year, first_month = divmod(last.year * 12 + last.month - 1 - 11, 12)
+    end_year, end_month = divmod(last.year * 12 + last.month, 12)
+    return (
+        f"{first_year:04d}-{first_month + 1:02d}-01",
+        f"{end_year:04d}-{end_month + 1:02d}-01",
+    )
+
+
 def write_summary(
     ledger: Ledger,
     out: Path,
@@ -248,7 +281,12 @@ def write_summary(
     end: str | None = None,
     title: str = "infracast summary",
 ) -> Path:
-    """Write the summary page to ``out`` (one HTML file, plotly.js inline) and return it."""
+    """Write the summary page to ``out`` (one HTML file, plotly.js inline) and return it.
+
+    Without ``start`` and ``end`` it covers the last 12 months of the ledger.
+    """
+    if start is None and end is None:
+        start, end = default_window(ledger)
     totals = analytics.costs(ledger, start=start, end=end)
     row = ledger.con.execute(
         "SELECT count(*), min(ChargePeriodStart), max(ChargePeriodEnd) FROM charges"

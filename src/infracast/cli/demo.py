@@ -1,0 +1,205 @@
+"""`infracast demo`: a realistic AI company to try everything on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from infracast import analytics
+from infracast.cli.common import LedgerOption, err, open_ledger, out
+from infracast.cli.ingest import _Bar
+from infracast.cli.render import OutputFormat, render
+from infracast.demo import generate as generate_demo
+from infracast.demo.run import DemoRun, run_demo
+
+app = typer.Typer(
+    help="A realistic AI company (three clouds, an on-prem GPU cluster) to try infracast on.",
+    no_args_is_help=True,
+)
+
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the generated files.")]
+Rows = Annotated[
+    int,
+    typer.Option("--rows", "-r", help="About how many FOCUS charge rows (5,000 to 200 million)."),
+]
+Seed = Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")]
+
+
+def _generation_bar() -> tuple[Progress, Any]:
+    progress = Progress(
+        TextColumn("[bold]Generating"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("rows", total=1)
+    return progress, lambda done, total: progress.update(task, completed=done, total=total)
+
+
+@app.command()
+def generate(
+    out_dir: OutDir = Path("infracast-demo"),
+    rows: Rows = 200_000,
+    seed: Seed = 42,
+    file_format: Annotated[
+        str, typer.Option("--file-format", help="parquet, csv or csv.gz.")
+    ] = "parquet",
+) -> None:
+    """Write the demo company's files (FOCUS bills, GPU samples, assets, manual entries).
+
+    Examples:
+
+      infracast demo generate
+
+      infracast demo generate --out /tmp/big-demo --rows 10000000
+
+      infracast demo generate --file-format csv.gz
+    """
+    progress, update = _generation_bar()
+    with progress:
+        manifest = generate_demo(
+            out_dir, rows=rows, seed=seed, file_format=file_format, progress=update
+        )
+    files = sum(len(v) for v in manifest.files.values())
+    err.print(
+        f"Wrote {files} files for {manifest.company} to {out_dir} "
+        f"({manifest.focus_rows:,} FOCUS rows, {manifest.period_start[:10]} to "
+        f"{manifest.period_end[:10]}). Ingest them with: infracast demo run --out {out_dir}"
+    )
+
+
+@app.command()
+def run(
+    out_dir: OutDir = Path("infracast-demo"),
+    rows: Rows = 200_000,
+    seed: Seed = 42,
+    summary: Annotated[Path, typer.Option(help="HTML summary to write.")] = Path(
+        "infracast-summary.html"
+    ),
+    ledger: LedgerOption = None,
+) -> None:
+    """Generate the demo company, ingest it, print the cost overview, write the HTML summary.
+
+    This is what `make demo` runs. Running it again is a no-op for files
+    already in the ledger.
+
+    Examples:
+
+      infracast demo run
+
+      infracast demo run --ledger /tmp/demo.duckdb --rows 1000000
+    """
+    progress, update = _generation_bar()
+    bar = _Bar(enabled=True)
+    with open_ledger(ledger) as led:
+        with progress:
+            result = run_demo(
+                led,
+                out_dir,
+                rows=rows,
+                seed=seed,
+                summary=summary,
+                generate_progress=update,
+                ingest_progress=bar,
+                stage=lambda text: err.print(f"[bold]·[/bold] {text}"),
+            )
+        bar.stop()
+        _overview(led, result)
+    err.print(f"\nWrote {result.summary}: open it in a browser.")
+    err.print(
+        "Next: infracast costs --by team,month · infracast gpu --by team · "
+        "infracast showback · infracast movers · infracast quarantine list"
+    )
+
+
+def _overview(led: Any, result: DemoRun) -> None:
+    ingested: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in result.results:
+        k = ingested[r.kind]
+        k["files"] += 1
+        k[r.status] += 1
+        k["rows_read"] += r.rows_read
+        k["rows_ingested"] += r.rows_ingested
+        k["rows_quarantined"] += r.rows_quarantined
+        k["rows_with_warnings"] += r.rows_with_warnings
+    render(
+        [
+            {
+                "kind": kind,
+                **{
+                    key: v.get(key, 0)
+                    for key in (
+                        "files",
+                        "ingested",
+                        "already_ingested",
+                        "rejected",
+                        "rows_read",
+                        "rows_ingested",
+                        "rows_quarantined",
+                        "rows_with_warnings",
+                    )
+                },
+            }
+            for kind, v in ingested.items()
+        ],
+        OutputFormat.table,
+        console=out,
+        title=f"{result.manifest.company}: what was ingested",
+    )
+    money = ("billed_cost", "effective_cost")
+    render(
+        analytics.costs(led, by=["provider"]),
+        OutputFormat.table,
+        console=out,
+        title="Cost by provider",
+        money=money,
+        columns=["provider", "billed_cost", "effective_cost", "currency"],
+    )
+    render(
+        analytics.costs(led, by=["cost_category"]),
+        OutputFormat.table,
+        console=out,
+        title="Cost by category",
+        money=money,
+        columns=["cost_category", "billed_cost", "effective_cost", "currency"],
+    )
+    show = analytics.showback(led)
+    render(
+        [
+            {
+                "team": r["team"] or r["line"].replace("_", " "),
+                **{k: r[k] for k in ("direct", "gpu_allocated", "shared", "total")},
+            }
+            for r in show.rows
+        ],
+        OutputFormat.table,
+        console=out,
+        title="Showback by team (effective cost)",
+        money=("direct", "gpu_allocated", "shared", "total"),
+    )
+    render(
+        [
+            {
+                k: r[k]
+                for k in (
+                    "gpu_type",
+                    "gpu_hours",
+                    "cost_per_gpu_hour",
+                    "utilization",
+                    "cost_per_useful_gpu_hour",
+                    "idle_cost",
+                )
+            }
+            for r in analytics.gpu_efficiency(led, by=["gpu_type"])
+        ],
+        OutputFormat.table,
+        console=out,
+        title="GPU efficiency",
+        money=("cost_per_gpu_hour", "cost_per_useful_gpu_hour", "idle_cost"),
+    )

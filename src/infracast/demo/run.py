@@ -1,0 +1,67 @@
+"""The demo job: generate the demo company, ingest all of it, write the summary.
+
+This is what ``make demo`` runs (``infracast demo run``). It is idempotent: the
+files are deterministic, so running it again finds them already ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from infracast.demo.generate import generate
+from infracast.demo.manifest import DemoManifest
+from infracast.ledger.assets import ingest_assets
+from infracast.ledger.connection import Ledger
+from infracast.ledger.files import ProgressCallback
+from infracast.ledger.ingest import ingest_focus
+from infracast.ledger.manual import ingest_manual
+from infracast.ledger.records import IngestResult
+from infracast.ledger.usage import ingest_usage
+from infracast.report.summary import write_summary
+
+
+@dataclass
+class DemoRun:
+    """What the demo job did."""
+
+    manifest: DemoManifest
+    out_dir: Path
+    results: list[IngestResult] = field(default_factory=list)
+    summary: Path | None = None
+
+
+def run_demo(
+    ledger: Ledger,
+    out_dir: Path,
+    *,
+    rows: int = 200_000,
+    seed: int = 42,
+    summary: Path | None = Path("infracast-summary.html"),
+    generate_progress: Callable[[int, int], None] | None = None,
+    ingest_progress: ProgressCallback | None = None,
+    stage: Callable[[str], None] | None = None,
+) -> DemoRun:
+    """Generate the demo company into ``out_dir``, ingest it into ``ledger``, write the summary.
+
+    Usage samples are ingested before the asset register, so on-prem energy is
+    computed from measured power.
+    """
+    say = stage or (lambda _text: None)
+    say(f"Generating the demo company ({rows:,} FOCUS rows) in {out_dir}")
+    manifest = generate(out_dir, rows=rows, seed=seed, progress=generate_progress)
+    run = DemoRun(manifest=manifest, out_dir=out_dir)
+    last_day = date.fromisoformat(manifest.period_end[:10]) - timedelta(days=1)
+    say("Ingesting the cloud bills (FOCUS)")
+    run.results += ingest_focus(ledger, [out_dir / "focus"], progress=ingest_progress)
+    say("Ingesting GPU usage samples")
+    run.results += ingest_usage(ledger, [out_dir / "usage"], progress=ingest_progress)
+    say("Ingesting the asset register and manual entries")
+    run.results.append(ingest_assets(ledger, out_dir / "assets.yaml", through=last_day))
+    run.results.append(ingest_manual(ledger, out_dir / "manual.yaml", through=last_day))
+    if summary is not None:
+        say("Writing the HTML summary")
+        run.summary = write_summary(ledger, summary, title=f"{manifest.company}: cost summary")
+    return run

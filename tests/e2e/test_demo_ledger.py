@@ -1,0 +1,77 @@
+"""End to end: the demo company generated, ingested, reconciled against its manifest."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from infracast.demo import generate
+from infracast.demo.run import run_demo
+from infracast.ledger.connection import Ledger
+from infracast.ledger.ingest import ingest_focus
+
+PROVIDERS = {"aws": "AWS", "azure": "Microsoft", "gcp": "Google Cloud"}
+
+
+def ledger_totals(ledger: Ledger) -> dict[str, tuple[int, Decimal, Decimal]]:
+    rows = ledger.con.execute(
+        """SELECT ServiceProviderName, count(*), sum(BilledCost), sum(EffectiveCost)
+           FROM charges WHERE x_source = 'focus' GROUP BY ALL"""
+    ).fetchall()
+    return {r[0]: (int(r[1]), Decimal(r[2]), Decimal(r[3])) for r in rows}
+
+
+@pytest.mark.slow
+def test_demo_run_reconciles_with_the_files_and_is_idempotent(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "demo.duckdb") as ledger:
+        run = run_demo(ledger, tmp_path / "demo", rows=5_000, summary=tmp_path / "s.html")
+        assert all(r.status == "ingested" for r in run.results), [
+            (r.file, r.status, r.message) for r in run.results if r.status != "ingested"
+        ]
+        totals = ledger_totals(ledger)
+        for total in run.manifest.totals:
+            name = PROVIDERS[total.provider]
+            rows, billed, effective = totals[name]
+            assert rows == total.rows
+            assert billed == total.billed_cost and effective == total.effective_cost
+            folder = tmp_path / "demo" / "focus" / total.provider
+            direct = duckdb.execute(
+                f"SELECT sum(BilledCost::DECIMAL(38, 12)) FROM read_parquet('{folder}/*.parquet')"
+            ).fetchone()
+            assert direct is not None and Decimal(direct[0]) == billed
+        warned = sum(r.rows_with_warnings for r in run.results if r.kind == "focus")
+        flagged = [
+            b for b in run.manifest.rule_breaks if b.kind in ("negative_usage", "wrong_case")
+        ]
+        assert warned == sum(len(b.rows) for b in flagged)
+        assert (tmp_path / "s.html").exists()
+        before = ledger.con.execute("SELECT count(*), sum(EffectiveCost) FROM charges").fetchone()
+        again = run_demo(ledger, tmp_path / "demo", rows=5_000, summary=None)
+        assert {r.status for r in again.results} == {"already_ingested"}
+        after = ledger.con.execute("SELECT count(*), sum(EffectiveCost) FROM charges").fetchone()
+        assert before == after
+
+
+@pytest.mark.slow
+def test_csv_demo_quarantines_only_the_unparseable_costs(tmp_path: Path) -> None:
+    manifest = generate(tmp_path / "demo", rows=5_000, file_format="csv.gz")
+    with Ledger.open(":memory:") as ledger:
+        results = ingest_focus(ledger, [tmp_path / "demo" / "focus"])
+        assert {r.status for r in results} == {"ingested"}
+        broken = [b for b in manifest.rule_breaks if b.kind == "unparseable_cost"]
+        held = ledger.con.execute(
+            "SELECT reason, source, row_number FROM quarantine ORDER BY source, row_number"
+        ).fetchall()
+        assert {r[0] for r in held} == {"invalid_cost"}
+        assert sorted((Path(s).name, n) for _, s, n in held) == sorted(
+            (Path(b.file).name, row) for b in broken for row in b.rows
+        )
+        totals = ledger_totals(ledger)
+        for total in manifest.totals:
+            rows, billed, _ = totals[PROVIDERS[total.provider]]
+            # the manifest counts every written row and sums the costs that parse
+            assert rows == total.rows - total.unparsed_rows
+            assert billed == total.billed_cost
