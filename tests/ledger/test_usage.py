@@ -404,10 +404,8 @@ def test_error_mid_ingest_leaves_the_ledger_unchanged(
     assert (result.status, result.rows_ingested, result.rows_quarantined) == ("ingested", 1, 1)
 
 
-def test_progress_is_reported_per_file_up_to_100(ledger: Ledger, tmp_path: Path) -> None:
+def test_quick_files_report_no_progress(ledger: Ledger, tmp_path: Path) -> None:
     a = write(tmp_path, f"{HEADER}\n2025-04-01T00:00:00Z,n1,0,50", "a.csv")
-    b = write(tmp_path, f"{HEADER}\n2025-04-01T00:00:00Z,n2,0,50", "b.csv")
     seen: list[tuple[str, float]] = []
-    ingest_usage(ledger, [a, b], progress=lambda file, pct: seen.append((file, pct)))
-    assert [s for s in seen if s[1] == 100.0] == [(str(a), 100.0), (str(b), 100.0)]
-    assert all(0 <= pct <= 100 for _, pct in seen)
+    ingest_usage(ledger, [a], progress=lambda file, pct: seen.append((file, pct)))
+    assert seen == []  # no bar flashes for a file that takes less than a moment

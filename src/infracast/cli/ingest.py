@@ -137,7 +137,7 @@ def ingest(
       infracast ingest assets.yaml --kind assets --through 2026-12-31
     """
     through_date = _parse_date(through) if through else None
-    bar = _Bar(enabled=err.is_terminal or fmt is OutputFormat.table)
+    bar = _Bar(enabled=err.is_terminal)
     with open_ledger(ledger) as led:
         try:
             results = _dispatch(led, paths, kind, replace, append, day_first, through_date, bar)

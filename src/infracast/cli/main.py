@@ -57,6 +57,13 @@ def run() -> None:
         if exc.hint:
             err.print(f"[yellow]Hint:[/yellow] {exc.hint}", highlight=False)
         sys.exit(exc.exit_code)
+    except duckdb.OutOfMemoryException as exc:
+        err.print(f"[red]Error:[/red] DuckDB ran out of memory: {exc}", highlight=False)
+        err.print(
+            "[yellow]Hint:[/yellow] raise the cap (INFRACAST_MEMORY_LIMIT=8GB) or free memory; "
+            "beyond the cap DuckDB spills to its temporary folder, so check its disk space too."
+        )
+        sys.exit(3)
     except (KeyboardInterrupt, duckdb.InterruptException):
         err.print("Interrupted. The file being written was rolled back; the ledger is as it was.")
         sys.exit(130)

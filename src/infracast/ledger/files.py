@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ import duckdb
 
 from infracast.errors import IngestError
 
+QUIET_SECONDS = 1.5
 ProgressCallback = Callable[[str, float], None]
 """Called with (file, percent done) while a long statement runs."""
 
@@ -67,15 +69,19 @@ def progress_poller(
         yield lambda stage, stages: None
         return
     state = {"stage": 0, "stages": 1}
+    reported: list[float] = []
     stop = threading.Event()
+    started = time.monotonic()
 
     def run() -> None:
         shown = 0.0
         while not stop.wait(0.25):
             pct = con.query_progress()
-            if pct >= 0:
+            # Only files that take a moment get a bar; quick ones finish silently.
+            if pct >= 0 and time.monotonic() - started > QUIET_SECONDS:
                 done = 100.0 * (state["stage"] + pct / 100.0) / state["stages"]
                 shown = max(shown, min(99.9, done))  # never step backwards
+                reported.append(shown)
                 callback(label, shown)
 
     con.execute("SET enable_progress_bar = true")
@@ -91,7 +97,8 @@ def progress_poller(
     finally:
         stop.set()
         thread.join()
-        callback(label, 100.0)
+        if reported:
+            callback(label, 100.0)
 
 
 def quarantine_malformed_lines(
