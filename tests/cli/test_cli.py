@@ -7,6 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from infracast import analytics
 from infracast.ledger.connection import Ledger
 from tests.cli.conftest import Ran
@@ -121,3 +123,30 @@ def test_quarantine_list_and_export_round_trip(cli: CLI, tmp_path: Path) -> None
 def test_version(cli: CLI) -> None:
     ran = cli("--version")
     assert ran.code == 0 and ran.out.startswith("infracast ")
+
+
+@pytest.mark.slow
+def test_demo_run_ingests_prints_the_overview_and_writes_the_summary(
+    cli: CLI, tmp_path: Path
+) -> None:
+    args = [
+        "demo",
+        "run",
+        "--rows",
+        "5000",
+        "--out",
+        str(tmp_path / "demo"),
+        "--summary",
+        str(tmp_path / "s.html"),
+        "--ledger",
+        str(tmp_path / "l.duckdb"),
+    ]
+    ran = cli(*args)
+    assert ran.code == 0, ran.err
+    for title in ("what was ingested", "Cost by provider", "Showback by team", "GPU efficiency"):
+        assert title in ran.out
+    assert (tmp_path / "s.html").exists()
+    costs = json.loads(
+        cli("costs", "--by", "source", "-l", str(tmp_path / "l.duckdb"), "-f", "json").out
+    )
+    assert {r["source"] for r in costs} == {"focus", "asset", "manual"}

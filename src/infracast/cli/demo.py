@@ -174,14 +174,14 @@ def _overview(led: Any, result: DemoRun) -> None:
         [
             {
                 "team": r["team"] or r["line"].replace("_", " "),
-                **{k: r[k] for k in ("direct", "gpu_allocated", "shared", "total")},
+                **{k: r[k] for k in ("direct", "gpu_allocated", "shared", "idle", "total")},
             }
             for r in show.rows
         ],
         OutputFormat.table,
         console=out,
         title="Showback by team (effective cost)",
-        money=("direct", "gpu_allocated", "shared", "total"),
+        money=("direct", "gpu_allocated", "shared", "idle", "total"),
     )
     render(
         [
