@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from infracast.ledger import files
 from infracast.ledger.connection import Ledger
+from infracast.ledger.ingest import ingest_focus
+from tests.ledger.focus_rows import write_big_focus_parquet
 
 
-def test_progress_rises_to_100_for_a_long_statement(
-    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.slow
+def test_progress_rises_to_100_while_a_large_file_is_ingested(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(files, "QUIET_SECONDS", 0.0)
-    seen: list[float] = []
-    with files.progress_poller(ledger.con, "f", lambda _label, pct: seen.append(pct)) as stage:
-        stage(0, 1)
-        ledger.con.execute("SELECT sum(hash(i)) FROM range(400000000) t(i)").fetchall()
-    assert seen and seen[-1] == 100.0
-    assert seen == sorted(seen)  # never steps backwards
-    assert all(0 <= pct <= 100 for pct in seen) and max(seen[:-1], default=0) < 100
+    big = write_big_focus_parquet(tmp_path / "big.parquet", 1_500_000)
+    seen: list[tuple[str, float]] = []
+    ingest_focus(ledger, [big], progress=lambda label, pct: seen.append((label, pct)))
+    values = [pct for _, pct in seen]
+    assert {label for label, _ in seen} == {str(big)}
+    assert values[-1] == 100.0 and len(values) >= 2
+    assert values == sorted(values)  # never steps backwards
+    assert all(0 <= pct < 100 for pct in values[:-1])
 
 
 def test_no_progress_without_a_callback(ledger: Ledger) -> None:

@@ -31,7 +31,6 @@ from infracast.ledger.connection import Ledger
 from infracast.ledger.generated import (
     GeneratedCharge,
     add_months,
-    already_ingested,
     apply_declarative,
     content_hash,
     end_of_current_month,
@@ -41,7 +40,7 @@ from infracast.ledger.generated import (
     owner_and_tags,
     reject,
 )
-from infracast.ledger.records import IngestResult, utcnow
+from infracast.ledger.records import IngestResult, already_ingested, utcnow
 from infracast.ledger.registers import load_register, validate_items
 from infracast.settings import Settings
 
@@ -369,7 +368,7 @@ def ingest_assets(
     sha = content_hash(
         path, kind="assets", through=through, replace=replace, usage=_usage_state(ledger)
     )
-    done = already_ingested(ledger, "assets", path, sha)
+    done = already_ingested(ledger.con, "assets", str(path), sha)
     if done is not None:
         return done
     pairs = validate_items(register, AssetSpec, "asset", _prepare, _DEFAULT_KEYS)

@@ -23,6 +23,22 @@ ProgressCallback = Callable[[str, float], None]
 SUFFIXES = (".csv", ".csv.gz", ".csv.gzip", ".parquet", ".pq")
 
 
+def file_format_of(path: Path, what: str = "FOCUS exports") -> str:
+    """csv, csv.gz or parquet from the file name; an IngestError otherwise."""
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith((".csv.gz", ".csv.gzip")):
+        return "csv.gz"
+    if name.endswith(".csv"):
+        return "csv"
+    raise IngestError(
+        f"{path}: cannot tell the file format from its name.",
+        hint=f"{what} are read from .csv, .csv.gz or .parquet files; rename the file "
+        "or convert it.",
+    )
+
+
 def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
     """Files named by ``paths``: files, folders (searched recursively) and globs."""
     found: list[Path] = []

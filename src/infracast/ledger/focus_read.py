@@ -17,6 +17,7 @@ import duckdb
 
 from infracast.errors import IngestError, did_you_mean
 from infracast.ledger import focus_spec
+from infracast.ledger.files import file_format_of
 
 # Ledger-needed columns whose absence in a row means the row cannot be counted.
 COST_COLUMNS = ("BilledCost", "EffectiveCost")
@@ -78,22 +79,6 @@ class FilePlan:
     @property
     def custom_columns(self) -> list[SourceColumn]:
         return [c for c in self.columns if c.canonical is None]
-
-
-def file_format_of(path: Path) -> str:
-    """csv, csv.gz or parquet from the file name; an IngestError otherwise."""
-    name = path.name.lower()
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".csv.gz", ".csv.gzip")):
-        return "csv.gz"
-    if name.endswith(".csv"):
-        return "csv"
-    raise IngestError(
-        f"{path}: cannot tell the file format from its name.",
-        hint="FOCUS exports are read from .csv, .csv.gz or .parquet files; rename the file "
-        "or convert it.",
-    )
 
 
 def _source_sql(path: Path, file_format: str) -> str:

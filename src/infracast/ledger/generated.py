@@ -32,7 +32,6 @@ from infracast.ledger.records import (
     IngestResult,
     Kind,
     file_sha256,
-    find_live_ingest,
     mark_superseded,
     new_batch_id,
     next_ingest_id,
@@ -239,29 +238,6 @@ def owner_and_tags(
 
 
 # --- the ingest --------------------------------------------------------------------------
-
-
-def already_ingested(ledger: Ledger, kind: Kind, path: Path, sha: str) -> IngestResult | None:
-    """The no-op result when the same content (and options) is already in the ledger."""
-    live = find_live_ingest(ledger.con, kind, sha)
-    if live is None:
-        return None
-    row = ledger.con.execute(
-        "SELECT rows_read, started_at FROM ingests WHERE ingest_id = ?", [live]
-    ).fetchone()
-    assert row is not None
-    return IngestResult(
-        file=str(path),
-        ingest_id=live,
-        status="already_ingested",
-        focus_version=None,
-        rows_read=int(row[0] or 0),
-        rows_ingested=0,
-        rows_quarantined=0,
-        kind=kind,
-        message=f"the same content was ingested as ingest {live} on "
-        f"{row[1]:%Y-%m-%d %H:%M} UTC; nothing changed",
-    )
 
 
 def reject(

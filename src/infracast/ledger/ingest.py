@@ -32,8 +32,8 @@ from infracast.ledger.files import (
 from infracast.ledger.focus_read import JSON_MAP_MACRO, FilePlan, IngestOptions, lit, plan_file, q
 from infracast.ledger.records import (
     IngestResult,
+    already_ingested,
     file_sha256,
-    find_live_ingest,
     new_batch_id,
     next_ingest_id,
     utcnow,
@@ -112,23 +112,9 @@ def _ingest_file(
     started = utcnow()
     source = str(path)
     sha = file_sha256(path)
-    live = find_live_ingest(con, "focus", sha)
-    if live is not None:
-        row = con.execute(
-            "SELECT rows_read, focus_version, started_at FROM ingests WHERE ingest_id = ?", [live]
-        ).fetchone()
-        assert row is not None
-        return IngestResult(
-            file=source,
-            ingest_id=live,
-            status="already_ingested",
-            focus_version=row[1],
-            rows_read=int(row[0] or 0),
-            rows_ingested=0,
-            rows_quarantined=0,
-            message=f"the same content was ingested as ingest {live} on "
-            f"{row[2]:%Y-%m-%d %H:%M} UTC; nothing changed",
-        )
+    done = already_ingested(con, "focus", source, sha)
+    if done is not None:
+        return done
     try:
         plan = plan_file(con, path)
     except IngestError as exc:

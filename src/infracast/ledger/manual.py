@@ -28,7 +28,6 @@ from infracast.ledger.connection import Ledger
 from infracast.ledger.generated import (
     GeneratedCharge,
     add_months,
-    already_ingested,
     apply_declarative,
     content_hash,
     end_of_current_month,
@@ -37,7 +36,7 @@ from infracast.ledger.generated import (
     owner_and_tags,
     reject,
 )
-from infracast.ledger.records import IngestResult, utcnow
+from infracast.ledger.records import IngestResult, already_ingested, utcnow
 from infracast.ledger.registers import load_register, validate_items
 from infracast.ledger.schema import COST_CATEGORIES
 from infracast.settings import Settings
@@ -253,7 +252,7 @@ def ingest_manual(
     through = through or end_of_current_month()
     register = load_register(path, "entries", "manual entry")
     sha = content_hash(path, kind="manual", through=through, replace=replace)
-    done = already_ingested(ledger, "manual", path, sha)
+    done = already_ingested(ledger.con, "manual", str(path), sha)
     if done is not None:
         return done
     pairs = validate_items(register, ManualEntrySpec, "entry", _prepare, _DEFAULT_KEYS)

@@ -82,6 +82,31 @@ def find_live_ingest(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str) ->
     return int(row[0]) if row else None
 
 
+def already_ingested(
+    con: duckdb.DuckDBPyConnection, kind: Kind, source: str, sha256: str
+) -> IngestResult | None:
+    """The no-op result when the same content is already in the ledger, else None."""
+    live = find_live_ingest(con, kind, sha256)
+    if live is None:
+        return None
+    row = con.execute(
+        "SELECT rows_read, focus_version, started_at FROM ingests WHERE ingest_id = ?", [live]
+    ).fetchone()
+    assert row is not None
+    return IngestResult(
+        file=source,
+        ingest_id=live,
+        status="already_ingested",
+        focus_version=row[1],
+        rows_read=int(row[0] or 0),
+        rows_ingested=0,
+        rows_quarantined=0,
+        kind=kind,
+        message=f"the same content was ingested as ingest {live} on "
+        f"{row[2]:%Y-%m-%d %H:%M} UTC; nothing changed",
+    )
+
+
 def write_ingest_record(
     con: duckdb.DuckDBPyConnection,
     *,

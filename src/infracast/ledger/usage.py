@@ -26,14 +26,15 @@ from infracast.ledger.connection import Ledger
 from infracast.ledger.files import (
     ProgressCallback,
     discover_files,
+    file_format_of,
     progress_poller,
     quarantine_malformed_lines,
 )
 from infracast.ledger.focus_read import lit, q
 from infracast.ledger.records import (
     IngestResult,
+    already_ingested,
     file_sha256,
-    find_live_ingest,
     new_batch_id,
     next_ingest_id,
     utcnow,
@@ -116,27 +117,13 @@ class UsagePlan:
         return "file_row_number + 1" if self.file_format == "parquet" else "row_number() OVER ()"
 
 
-def _file_format(path: Path) -> str:
-    name = path.name.lower()
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".csv.gz", ".csv.gzip")):
-        return "csv.gz"
-    if name.endswith(".csv"):
-        return "csv"
-    raise IngestError(
-        f"{path}: cannot tell the file format from its name.",
-        hint="Usage samples are read from .csv, .csv.gz or .parquet files; rename or convert it.",
-    )
-
-
 def _accepted() -> str:
     return "; ".join(f"{c}: {', '.join(a)}" for c, a in ALIASES.items())
 
 
 def plan_usage_file(con: duckdb.DuckDBPyConnection, path: Path) -> UsagePlan:
     """Map the file's columns onto the usage columns; an IngestError if the file cannot be used."""
-    plan = UsagePlan(path, _file_format(path), [], {})
+    plan = UsagePlan(path, file_format_of(path, "Usage samples"), [], {})
     if path.stat().st_size == 0:
         raise IngestError(f"{path} is empty.", hint="Export the samples again.")
     try:
@@ -545,24 +532,9 @@ def _ingest_file(
     con = ledger.con
     started = utcnow()
     sha = file_sha256(path)
-    live = find_live_ingest(con, "usage", sha)
-    if live is not None:
-        row = con.execute(
-            "SELECT rows_read, started_at FROM ingests WHERE ingest_id = ?", [live]
-        ).fetchone()
-        assert row is not None
-        return IngestResult(
-            file=str(path),
-            ingest_id=live,
-            status="already_ingested",
-            focus_version=None,
-            rows_read=int(row[0] or 0),
-            rows_ingested=0,
-            rows_quarantined=0,
-            kind="usage",
-            message=f"the same content was ingested as ingest {live} on "
-            f"{row[1]:%Y-%m-%d %H:%M} UTC; nothing changed",
-        )
+    done = already_ingested(con, "usage", str(path), sha)
+    if done is not None:
+        return done
     plan: UsagePlan | None = None
     try:
         plan = plan_usage_file(con, path)
