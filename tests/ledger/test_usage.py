@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from infracast.ledger import usage
 from infracast.ledger.connection import Ledger
-from infracast.ledger.usage import ALIASES, ingest_usage
+from infracast.ledger.usage import ingest_usage
+from infracast.ledger.usage_read import ALIASES
 from infracast.settings import Settings
 
 HEADER = "timestamp,resource_id,gpu_index,utilization_pct"
