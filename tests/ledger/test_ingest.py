@@ -570,3 +570,30 @@ def test_unknown_file_type_is_an_error(ledger: Ledger, tmp_path: Path) -> None:
     path.write_text("x")
     result = one(ledger, path)
     assert result.status == "rejected" and ".csv, .csv.gz or .parquet" in result.message
+
+
+def test_typed_parquet_columns_are_read_by_their_types(ledger: Ledger, tmp_path: Path) -> None:
+    """Exports written by engines (BigQuery, Spark) carry types: doubles, zoned times, maps."""
+    path = tmp_path / "typed.parquet"
+    duckdb.execute(
+        f"""COPY (
+          SELECT 'Google Cloud' AS ServiceProviderName, 'USD' AS BillingCurrency,
+                 c AS BilledCost, c AS EffectiveCost,
+                 TIMESTAMPTZ '2026-01-05 10:00:00+02' AS ChargePeriodStart,
+                 TIMESTAMPTZ '2026-01-05 11:00:00+02' AS ChargePeriodEnd,
+                 DATE '2026-01-01' AS BillingPeriodStart, DATE '2026-02-01' AS BillingPeriodEnd,
+                 'Usage' AS ChargeCategory, 'Compute' AS ServiceCategory,
+                 MAP {{'team': 'research'}} AS Tags,
+                 [{{'key': 'project', 'value': 'atlas'}}] AS Labels
+          FROM (VALUES (1.25::DOUBLE), ('NaN'::DOUBLE), ('inf'::DOUBLE)) t(c)
+        ) TO '{path}' (FORMAT parquet)"""
+    )
+    result = one(ledger, path)
+    assert (result.rows_ingested, result.rows_quarantined) == (1, 2)
+    assert reasons(ledger) == [(2, "non_finite_cost"), (3, "non_finite_cost")]
+    row = ledger.con.execute(
+        "SELECT BilledCost, ChargePeriodStart, x_team, x_custom_columns->>'Labels' FROM charges"
+    ).fetchone()
+    assert row is not None
+    assert row[0] == Decimal("1.25") and row[1].isoformat() == "2026-01-05T08:00:00"
+    assert row[2] == "research" and "atlas" in row[3]
