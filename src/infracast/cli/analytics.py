@@ -126,7 +126,7 @@ def costs(
 def movers(
     by: ByOption = "service",
     grain: Annotated[
-        str, typer.Option(help="Period length: day, week, month or quarter.")
+        str, typer.Option(help="Period length: day, week or month.")
     ] = "month",
     period: Annotated[
         str | None,
