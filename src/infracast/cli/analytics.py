@@ -125,9 +125,7 @@ def costs(
 
 def movers(
     by: ByOption = "service",
-    grain: Annotated[
-        str, typer.Option(help="Period length: day, week or month.")
-    ] = "month",
+    grain: Annotated[str, typer.Option(help="Period length: day, week or month.")] = "month",
     period: Annotated[
         str | None,
         typer.Option(
