@@ -38,6 +38,14 @@ class QueryError(InfracastError, ValueError):
     """An analytics request names an unknown dimension, filter or period."""
 
 
+class CatalogError(InfracastError, ValueError):
+    """An accelerator or price is unknown, or a price book file is malformed."""
+
+
+class EstimateError(InfracastError, ValueError):
+    """An estimate's inputs are invalid or cannot be satisfied (e.g. the model does not fit)."""
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """Return ' Did you mean "x"?' for the closest choice, or an empty string."""
     matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
