@@ -17,8 +17,9 @@ from infracast.errors import CatalogError, did_you_mean
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4"]
 PRECISIONS: tuple[str, ...] = ("fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
-PricingModel = Literal["on_demand", "spot", "commit_1y", "commit_3y"]
-PRICING_MODELS: tuple[str, ...] = ("on_demand", "spot", "commit_1y", "commit_3y")
+PricingModel = Literal["on_demand", "spot", "commit_1y", "commit_3y", "observed"]
+# "observed": an effective price measured in the ledger (EffectiveCost per GPU-hour).
+PRICING_MODELS: tuple[str, ...] = ("on_demand", "spot", "commit_1y", "commit_3y", "observed")
 
 
 @dataclass(frozen=True)
