@@ -2,7 +2,8 @@
 
 Resolution order, first wins: explicit arguments, environment variables
 (``INFRACAST_LEDGER``, ``INFRACAST_TEAM_TAGS``, ``INFRACAST_PROJECT_TAGS``,
-``INFRACAST_CATEGORY_RULES``, ``INFRACAST_MEMORY_LIMIT``), then an ``infracast.toml``
+``INFRACAST_CATEGORY_RULES``, ``INFRACAST_MEMORY_LIMIT``, ``INFRACAST_PRICE_BOOK``,
+``INFRACAST_PRICE_OVERRIDES``), then an ``infracast.toml``
 file in the working directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
 """
 
@@ -31,6 +32,14 @@ class Settings(BaseModel):
     project_tags: tuple[str, ...] = Field(
         default=("project",), description="tag keys that name the project, first match wins"
     )
+    price_book: Path | None = Field(
+        default=None,
+        description="price book for estimates (our CSV layout or a SkyPilot vms.csv); "
+        "default: the packaged, dated price book",
+    )
+    price_overrides: Path | None = Field(
+        default=None, description="YAML of negotiated prices that win over the price book"
+    )
     memory_limit: str | None = Field(
         default=None,
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
@@ -48,6 +57,8 @@ _ENV = {
     "project_tags": "INFRACAST_PROJECT_TAGS",
     "category_rules": "INFRACAST_CATEGORY_RULES",
     "memory_limit": "INFRACAST_MEMORY_LIMIT",
+    "price_book": "INFRACAST_PRICE_BOOK",
+    "price_overrides": "INFRACAST_PRICE_OVERRIDES",
 }
 
 
