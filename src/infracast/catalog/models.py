@@ -36,7 +36,7 @@ class Accelerator:
     family: str  # architecture/generation, e.g. "Hopper"
     memory_gib: float
     memory_bandwidth_gbs: float
-    tdp_w: float
+    tdp_w: float | None  # None where the vendor publishes no TDP (Google's TPUs, GB200 per GPU)
     peak_tflops: Mapping[str, float]
     source: str  # the vendor datasheet the figures come from
     interconnect_gbs: float | None = None  # scale-up bandwidth per accelerator (NVLink, ICI…)
