@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.analytics
 	$(BIN)/python -m bench.demo
+	$(BIN)/python bench/estimate_calibration.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache infracast.duckdb infracast-demo

@@ -57,3 +57,22 @@ def test_top_level_names_are_the_packages_functions() -> None:
     assert infracast.ingest_focus is ledger.ingest_focus
     with pytest.raises(AttributeError):
         _ = infracast.no_such_thing  # type: ignore[attr-defined]
+
+
+def test_estimate_exports_the_documented_api() -> None:
+    import infracast.estimate as estimate
+
+    assert {
+        "training",
+        "finetune",
+        "inference",
+        "project",
+        "build_vs_buy",
+        "fit_estimator",
+        "TrainingSpec",
+        "InferenceSpec",
+        "estimate_training",
+        "tco",
+    } <= set(estimate.__all__)
+    for name in estimate.__all__:
+        assert getattr(estimate, name) is not None

@@ -8,7 +8,7 @@ import duckdb
 import typer
 
 from infracast import __version__
-from infracast.cli import analytics, catalog, demo, quarantine
+from infracast.cli import analytics, catalog, demo, estimate, quarantine
 from infracast.cli.common import err
 from infracast.cli.ingest import ingest, ingests
 from infracast.cli.report import report
@@ -26,6 +26,7 @@ app.command()(ingests)
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(demo.app, name="demo")
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(estimate.app, name="estimate")
 app.command()(analytics.costs)
 app.command()(analytics.movers)
 app.command()(analytics.savings)

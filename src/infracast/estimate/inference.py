@@ -1,0 +1,463 @@
+"""Serving: memory, prefill and decode speed, replicas for a request rate, cost per token.
+
+Per replica of ``t`` accelerators (tensor parallel), with achieved bandwidth
+``W = t·bandwidth·e_bw`` and achieved compute ``P = t·peak·e_c``:
+
+    KV bytes per token = 2 · layers · kv_heads · head_dim · bytes
+    prefill            = max(2·N·I + 2·L·d·I², weights) / P, W    (compute bound)
+    decode step        = max((weights read + B·ctx·KV) / W,  (2·N + 4·L·d·ctx)·B / P)
+    decode tokens/s    = B / step                                  (memory-bandwidth bound)
+    replica req/s      = 1 / (prefill + O · step / B)
+    replicas           = ⌈request rate / replica req/s⌉
+
+N is the active parameter count; the weights read per decode step are
+``min(total, N·B)`` parameters (a mixture of experts reads more of its
+experts as the batch grows), ctx = I + O/2 is the mean context while decoding.
+The batch B is the largest that fits the KV cache in memory, meets the
+latency target and stays within the engine's maximum; the replica is the
+smallest tensor-parallel group for which such a batch exists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from infracast.catalog.models import Accelerator, PriceOption
+from infracast.errors import EstimateError
+from infracast.estimate.defaults import Assumption, Defaults
+from infracast.estimate.energy import EnergyEstimate, energy, resolve_energy_settings
+from infracast.estimate.memory import Architecture, estimate_architecture
+from infracast.estimate.pricing import ServingCostLine, price_assumptions, serving_cost_lines
+from infracast.estimate.units import GB, GIB, Count, bytes_per_value, parse_count
+
+ServingPrecision = Literal["bf16", "fp16", "fp8", "int8", "int4"]
+REPLICA_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
+SECONDS_PER_DAY = 86_400.0
+
+
+def _tokens(value: object) -> object:
+    return int(parse_count(value)) if isinstance(value, str) else value
+
+
+TokenCount = Annotated[int, BeforeValidator(_tokens), Field(ge=1)]
+
+
+class InferenceSpec(BaseModel):
+    """What to serve and at what load; every field left out is defaulted and listed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    params: Count = Field(gt=0, description="total parameters (memory), e.g. 70B")
+    active_params: Count | None = Field(
+        default=None, gt=0, description="parameters active per token (MoE); default: params"
+    )
+    accelerator: str = Field(description="catalog accelerator name, e.g. H100-SXM")
+    input_tokens: TokenCount = Field(description="prompt tokens per request")
+    output_tokens: TokenCount = Field(description="generated tokens per request")
+    requests_per_second: float | None = Field(default=None, gt=0, description="request rate")
+    tokens_per_day: Count | None = Field(
+        default=None, gt=0, description="input + output tokens per day (instead of a rate)"
+    )
+    precision: ServingPrecision | None = Field(
+        default=None, description="weight format: bf16 (default), fp16, fp8, int8, int4"
+    )
+    kv_precision: ServingPrecision | None = Field(default=None, description="KV cache format")
+    batch_size: int | None = Field(
+        default=None, ge=1, description="concurrent sequences per replica (default: the most)"
+    )
+    accelerators_per_replica: int | None = Field(
+        default=None, ge=1, description="tensor-parallel size (default: the smallest that works)"
+    )
+    target_tpot_ms: float | None = Field(
+        default=None, gt=0, description="latency target: time per output token, ms"
+    )
+    target_latency_s: float | None = Field(
+        default=None, gt=0, description="latency target: end-to-end seconds per request (p50)"
+    )
+    d_model: float | None = Field(default=None, gt=0)
+    n_layers: int | None = Field(default=None, ge=1)
+    n_heads: int | None = Field(default=None, ge=1)
+    n_kv_heads: int | None = Field(default=None, ge=1)
+    head_dim: int | None = Field(default=None, ge=1)
+    accelerator_power_w: float | None = Field(default=None, gt=0)
+    pue: float | None = Field(default=None, ge=1)
+    grid_intensity: float | None = Field(default=None, ge=0)
+    energy_price: Decimal | None = Field(default=None, ge=0)
+    energy_currency: str | None = Field(default=None, min_length=3, max_length=3)
+
+    @model_validator(mode="after")
+    def _one_load(self) -> InferenceSpec:
+        if (self.requests_per_second is None) == (self.tokens_per_day is None):
+            raise ValueError("give exactly one of requests_per_second and tokens_per_day")
+        if self.active_params is not None and self.active_params > self.params:
+            raise ValueError("active_params exceeds params")
+        return self
+
+
+def kv_bytes_per_token(n_layers: int, kv_heads: int, head_dim: int, bytes_per: float) -> float:
+    """2 (key and value) · layers · KV heads · head dim · bytes per value."""
+    return 2.0 * n_layers * kv_heads * head_dim * bytes_per
+
+
+@dataclass(frozen=True)
+class ServingModel:
+    """The model and the accelerator's achieved rates, as the timing formulas need them."""
+
+    params: float
+    active_params: float
+    n_layers: int
+    d_model: float
+    kv_heads: int
+    weight_bytes_per_param: float
+    kv_bytes_per_token: float
+    bandwidth: float  # achieved bytes/s per accelerator
+    compute: float  # achieved FLOP/s per accelerator
+
+    def kv_per_accelerator(self, accelerators: int) -> float:
+        """KV bytes per token on each accelerator: heads split, replicated beyond kv_heads."""
+        return self.kv_bytes_per_token / min(accelerators, self.kv_heads)
+
+    def prefill_seconds(self, input_tokens: int, accelerators: int) -> float:
+        """Compute bound: (2·N·I + 2·L·d·I²) FLOPs; at least one read of the weights."""
+        flops = 2.0 * self.active_params * input_tokens
+        flops += 2.0 * self.n_layers * self.d_model * input_tokens**2
+        weights = min(self.params, self.active_params * input_tokens) * self.weight_bytes_per_param
+        return max(flops / self.compute, weights / self.bandwidth) / accelerators
+
+    def decode_step_seconds(self, batch: int, context: float, accelerators: int) -> float:
+        """One decode step of ``batch`` sequences: bytes over bandwidth, capped by compute."""
+        weights = min(self.params, self.active_params * batch) * self.weight_bytes_per_param
+        read = weights / accelerators + batch * context * self.kv_per_accelerator(accelerators)
+        flops = (2.0 * self.active_params + 4.0 * self.n_layers * self.d_model * context) * batch
+        return max(read / self.bandwidth, flops / accelerators / self.compute)
+
+
+@dataclass(frozen=True)
+class Replica:
+    accelerators: int
+    batch: int
+    prefill_s: float
+    step_s: float
+    weights_bytes: float  # per accelerator
+    kv_bytes: float  # per accelerator at this batch
+
+    def requests_per_second(self, output_tokens: int) -> float:
+        return 1.0 / (self.prefill_s + output_tokens * self.step_s / self.batch)
+
+    def latency_s(self, output_tokens: int) -> float:
+        return self.prefill_s + output_tokens * self.step_s
+
+
+@dataclass(frozen=True)
+class InferenceEstimate:
+    """A serving estimate; :meth:`to_json` is the stable JSON contract."""
+
+    accelerator: str
+    precision: str
+    kv_precision: str
+    compute_precision: str
+    params: float
+    active_params: float
+    input_tokens: int
+    output_tokens: int
+    requests_per_second: float
+    replica: Replica
+    replicas: int
+    overhead_bytes: float
+    usable_bytes: float
+    accelerator_hours_per_month: float
+    tokens_per_month: float
+    architecture: Architecture
+    cost: list[ServingCostLine]
+    energy: EnergyEstimate
+    assumptions: list[Assumption]
+
+    @property
+    def replica_requests_per_second(self) -> float:
+        return self.replica.requests_per_second(self.output_tokens)
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.replica
+        capacity = self.replica_requests_per_second
+        return {
+            "accelerator": self.accelerator,
+            "precision": self.precision,
+            "kv_precision": self.kv_precision,
+            "compute_precision": self.compute_precision,
+            "params": self.params,
+            "active_params": self.active_params,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "requests_per_second": self.requests_per_second,
+            "replicas": self.replicas,
+            "accelerators_per_replica": r.accelerators,
+            "num_accelerators": self.replicas * r.accelerators,
+            "batch_size": r.batch,
+            "prefill_ms": r.prefill_s * 1000.0,
+            "time_per_output_token_ms": r.step_s * 1000.0,
+            "latency_s": r.latency_s(self.output_tokens),
+            "decode_tokens_per_second_per_accelerator": r.batch / r.step_s / r.accelerators,
+            "prefill_tokens_per_second_per_accelerator": (
+                self.input_tokens / r.prefill_s / r.accelerators
+            ),
+            "replica_requests_per_second": capacity,
+            "utilization": self.requests_per_second / (self.replicas * capacity),
+            "accelerator_hours_per_month": self.accelerator_hours_per_month,
+            "tokens_per_month": self.tokens_per_month,
+            "memory_per_accelerator_gb": {
+                "weights": r.weights_bytes / GB,
+                "kv_cache": r.kv_bytes / GB,
+                "overhead": self.overhead_bytes / GB,
+                "total": (r.weights_bytes + r.kv_bytes + self.overhead_bytes) / GB,
+                "usable": self.usable_bytes / GB,
+            },
+            "architecture": self.architecture.to_json(),
+            "cost_per_million_tokens": [line.to_json() for line in self.cost],
+            "energy_kwh_per_month": self.energy.kwh,
+            "energy_cost_per_month": self.energy.cost_json(),
+            "co2e_kg_per_month": self.energy.co2e_kg,
+            "assumptions": [a.to_json() for a in self.assumptions],
+        }
+
+
+def _precisions(
+    spec: InferenceSpec, accelerator: Accelerator, defaults: Defaults
+) -> tuple[str, str, str, list[Assumption]]:
+    """Weight, KV and compute precision, and what was assumed to choose them."""
+    assumed: list[Assumption] = []
+    weights: str
+    if spec.precision is not None:
+        weights = spec.precision
+    else:
+        weights = defaults.text("training.precision")
+        if weights not in accelerator.peak_tflops and "fp16" in accelerator.peak_tflops:
+            weights = "fp16"
+        assumed.append(
+            Assumption(
+                "precision",
+                weights,
+                "default: 16-bit weights as released (bf16; fp16 on parts without bf16)",
+            )
+        )
+    kv: str
+    if spec.kv_precision is not None:
+        kv = spec.kv_precision
+    else:
+        kv = defaults.text("inference.kv_precision")
+        assumed.append(defaults.assumption("inference.kv_precision"))
+    key = f"inference.compute_precision_{weights}"
+    compute = defaults.text(key)
+    assumed.append(defaults.assumption(key, name="compute_precision"))
+    if compute not in accelerator.peak_tflops:
+        fallback = next((p for p in ("bf16", "fp16") if p in accelerator.peak_tflops), None)
+        if fallback is None:
+            raise EstimateError(
+                f"{accelerator.name} has no {compute}, bf16 or fp16 peak in the catalog.",
+                hint="Choose another accelerator or precision (infracast catalog gpus).",
+            )
+        assumed.append(
+            Assumption(
+                "compute_precision",
+                fallback,
+                f"{accelerator.name} has no {compute} peak: {weights} weights are dequantized "
+                f"and computed at the {fallback} peak (weight-only quantization)",
+            )
+        )
+        compute = fallback
+    return weights, kv, compute, assumed
+
+
+def _largest(ok: Callable[[int], bool], high: int) -> int:
+    """The largest b in [1, high] with ok(b), for ok true up to some point; 0 if ok(1) is false."""
+    if high < 1 or not ok(1):
+        return 0
+    low = 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if ok(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def plan_replica(
+    model: ServingModel,
+    spec: InferenceSpec,
+    usable: float,
+    overhead: float,
+    max_batch: int,
+) -> Replica:
+    """The smallest tensor-parallel group with a batch that fits and meets the latency target."""
+    context_max = spec.input_tokens + spec.output_tokens
+    context_mean = spec.input_tokens + spec.output_tokens / 2.0
+    sizes = (spec.accelerators_per_replica,) if spec.accelerators_per_replica else REPLICA_SIZES
+    reasons: list[str] = []
+    for size in sizes:
+        weights = model.params * model.weight_bytes_per_param / size
+        free = usable - weights - overhead
+        per_sequence = model.kv_per_accelerator(size) * context_max
+        fits = max(0, math.floor(free / per_sequence)) if free > 0 else 0
+        if fits < 1:
+            reasons.append(f"{size}: weights and one sequence's KV cache do not fit")
+            continue
+        prefill = model.prefill_seconds(spec.input_tokens, size)
+
+        def meets(batch: int, size: int = size, prefill: float = prefill) -> bool:
+            step = model.decode_step_seconds(batch, context_mean, size)
+            if spec.target_tpot_ms is not None and step * 1000.0 > spec.target_tpot_ms:
+                return False
+            latency = prefill + spec.output_tokens * step
+            return spec.target_latency_s is None or latency <= spec.target_latency_s
+
+        if spec.batch_size is not None:
+            batch = spec.batch_size if spec.batch_size <= fits and meets(spec.batch_size) else 0
+        else:
+            batch = _largest(meets, min(fits, max_batch))
+        if batch < 1:
+            reasons.append(f"{size}: no batch meets the latency target within memory")
+            continue
+        return Replica(
+            accelerators=size,
+            batch=batch,
+            prefill_s=prefill,
+            step_s=model.decode_step_seconds(batch, context_mean, size),
+            weights_bytes=weights,
+            kv_bytes=batch * per_sequence,
+        )
+    raise EstimateError(
+        "no replica of " + ", ".join(str(s) for s in sizes) + " accelerators can serve this "
+        f"({'; '.join(reasons)}).",
+        hint="Use fewer bits (precision int8 or int4, kv_precision fp8), a shorter context, a "
+        "smaller batch_size, a looser latency target or an accelerator with more memory.",
+    )
+
+
+def estimate_inference(
+    spec: InferenceSpec,
+    accelerator: Accelerator,
+    prices: Sequence[PriceOption],
+    defaults: Defaults,
+) -> InferenceEstimate:
+    """The serving estimate for ``spec`` on ``accelerator`` under each price option."""
+    active = spec.active_params if spec.active_params is not None else spec.params
+    weights, kv, compute, assumed = _precisions(spec, accelerator, defaults)
+    arch = estimate_architecture(
+        active, defaults, d_model=spec.d_model, n_layers=spec.n_layers, n_heads=spec.n_heads
+    )
+    head_dim = spec.head_dim or defaults.integer("architecture.head_dim")
+    kv_heads = spec.n_kv_heads or min(defaults.integer("architecture.kv_heads"), arch.n_heads)
+    if arch.estimated:
+        assumed.append(
+            Assumption(
+                "architecture",
+                f"{arch.n_layers} layers, d_model {arch.d_model:.0f}",
+                "estimated from the active parameters: d_model = (aspect·N/12)^(1/3), layers = "
+                "d_model/aspect; " + defaults.entry("architecture.aspect_ratio").source,
+            )
+        )
+    if spec.n_kv_heads is None:
+        assumed.append(defaults.assumption("architecture.kv_heads", kv_heads))
+    if spec.head_dim is None:
+        assumed.append(defaults.assumption("architecture.head_dim"))
+    e_bw = defaults.number("inference.decode_bandwidth_efficiency")
+    e_c = defaults.number("inference.compute_efficiency")
+    model = ServingModel(
+        params=spec.params,
+        active_params=active,
+        n_layers=arch.n_layers,
+        d_model=arch.d_model,
+        kv_heads=kv_heads,
+        weight_bytes_per_param=bytes_per_value(weights),
+        kv_bytes_per_token=kv_bytes_per_token(
+            arch.n_layers, kv_heads, head_dim, bytes_per_value(kv)
+        ),
+        bandwidth=accelerator.memory_bandwidth_gbs * 1e9 * e_bw,
+        compute=accelerator.peak_flops(compute) * e_c,
+    )
+    usable = accelerator.memory_gib * GIB * defaults.number("inference.gpu_memory_utilization")
+    overhead = defaults.number("inference.runtime_overhead_gib") * GIB
+    max_batch = defaults.integer("inference.max_batch")
+    replica = plan_replica(model, spec, usable, overhead, max_batch)
+    per_request = spec.input_tokens + spec.output_tokens
+    rate = spec.requests_per_second
+    if rate is None:
+        assert spec.tokens_per_day is not None  # the spec's validator asks for one of the two
+        rate = spec.tokens_per_day / SECONDS_PER_DAY / per_request
+    replicas = max(1, math.ceil(rate / replica.requests_per_second(spec.output_tokens)))
+    hours_per_month = defaults.number("inference.hours_per_month")
+    accelerator_hours = replicas * replica.accelerators * hours_per_month
+    tokens_per_month = rate * per_request * 3600.0 * hours_per_month
+    output_per_month = rate * spec.output_tokens * 3600.0 * hours_per_month
+    settings, energy_assumed = resolve_energy_settings(
+        accelerator,
+        defaults,
+        power_w=spec.accelerator_power_w,
+        pue=spec.pue,
+        grid_intensity=spec.grid_intensity,
+        price_per_kwh=spec.energy_price,
+        currency=spec.energy_currency,
+    )
+    assumed += [
+        defaults.assumption("inference.decode_bandwidth_efficiency"),
+        defaults.assumption("inference.compute_efficiency"),
+        defaults.assumption("inference.gpu_memory_utilization"),
+        defaults.assumption("inference.runtime_overhead_gib"),
+        defaults.assumption("inference.hours_per_month"),
+        Assumption(
+            "peak",
+            f"{accelerator.peak_flops(compute):.4g} FLOP/s {compute}, "
+            f"{accelerator.memory_bandwidth_gbs:g} GB/s",
+            accelerator.source,
+        ),
+        Assumption(
+            "decode_context",
+            spec.input_tokens + spec.output_tokens / 2.0,
+            "mean context while decoding, input + output/2 tokens; the KV cache is sized for "
+            "input + output",
+        ),
+    ]
+    if spec.batch_size is None:
+        assumed.append(defaults.assumption("inference.max_batch"))
+    if active < spec.params:
+        assumed.append(
+            Assumption(
+                "moe_weights_read",
+                "min(total, active × batch) parameters per decode step",
+                "a mixture of experts reads more of its experts as the batch grows; all "
+                "of them once the batch routes to every expert",
+            )
+        )
+    return InferenceEstimate(
+        accelerator=accelerator.name,
+        precision=weights,
+        kv_precision=kv,
+        compute_precision=compute,
+        params=spec.params,
+        active_params=active,
+        input_tokens=spec.input_tokens,
+        output_tokens=spec.output_tokens,
+        requests_per_second=rate,
+        replica=replica,
+        replicas=replicas,
+        overhead_bytes=overhead,
+        usable_bytes=usable,
+        accelerator_hours_per_month=accelerator_hours,
+        tokens_per_month=tokens_per_month,
+        architecture=arch,
+        cost=serving_cost_lines(
+            prices, accelerator_hours, tokens_per_month, output_per_month, accelerator.name
+        ),
+        energy=energy(accelerator_hours, settings),
+        assumptions=[
+            *assumed,
+            *energy_assumed,
+            *price_assumptions(prices, accelerator.name),
+        ],
+    )
