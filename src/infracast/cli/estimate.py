@@ -622,7 +622,7 @@ def build_vs_buy(
     render(
         [
             {
-                "option": r["option"][:70],
+                "option": r["option"],
                 "price_per_gpu_hour": r["price_per_gpu_hour"],
                 "cost_per_useful_gpu_hour": r["cost_per_useful_gpu_hour"],
                 "owning_saves": r["owning_saves"],
