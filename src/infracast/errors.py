@@ -42,6 +42,14 @@ class CatalogError(InfracastError, ValueError):
     """An accelerator or price is unknown, or a price book file is malformed."""
 
 
+class FinanceError(InfracastError, ValueError):
+    """Cash flows, rates or distributions that cannot be evaluated as given."""
+
+
+class ControlError(InfracastError, ValueError):
+    """Budgets, projects, plans or alerts that cannot be stored or evaluated as given."""
+
+
 class EstimateError(InfracastError, ValueError):
     """An estimate's inputs are invalid or cannot be satisfied (e.g. the model does not fit)."""
 

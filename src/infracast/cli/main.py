@@ -8,7 +8,17 @@ import duckdb
 import typer
 
 from infracast import __version__
-from infracast.cli import analytics, catalog, demo, estimate, quarantine
+from infracast.cli import (
+    analytics,
+    budget,
+    catalog,
+    demo,
+    estimate,
+    finance,
+    plan,
+    project,
+    quarantine,
+)
 from infracast.cli.common import err
 from infracast.cli.ingest import ingest, ingests
 from infracast.cli.report import report
@@ -27,6 +37,10 @@ app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(demo.app, name="demo")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(estimate.app, name="estimate")
+app.add_typer(finance.app, name="finance")
+app.add_typer(budget.app, name="budget")
+app.add_typer(project.app, name="project")
+app.add_typer(plan.app, name="plan")
 app.command()(analytics.costs)
 app.command()(analytics.movers)
 app.command()(analytics.savings)

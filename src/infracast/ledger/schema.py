@@ -15,6 +15,16 @@ Tables (DESIGN.md, "Data model"):
 - ``ingest_periods``: what each FOCUS ingest holds per provider, billing period
   and currency (rows and totals); how ``--replace`` finds what to swap.
 - ``quarantine``: every row that could not be counted, with its reason and raw values.
+
+The plans side (migration 2, DESIGN.md "Plans"):
+
+- ``budgets``: an amount per period (month, quarter, year or a project's whole
+  life) over a scope of the charges, with thresholds on actual and forecast spend.
+- ``alerts``: every threshold crossing raised, once per budget, period, kind and threshold.
+- ``projects``, ``project_tasks``, ``task_progress``: projects with tasks (planned cost,
+  start, end) and progress updates, for earned value; actuals come from ``x_project``.
+- ``plans``, ``plan_lines``: estimates and project budgets saved as plans, their
+  planned charges by month, project and cost category with the price source and date.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ import duckdb
 
 from infracast.ledger import focus_spec
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -158,6 +168,90 @@ _MIGRATIONS: dict[int, list[str]] = {
             project VARCHAR,
             region VARCHAR,
             x_ingest_id BIGINT NOT NULL
+        )""",
+    ],
+    2: [
+        "CREATE SEQUENCE alert_id_seq START 1",
+        """CREATE TABLE budgets (
+            name VARCHAR NOT NULL PRIMARY KEY,
+            amount DECIMAL(38, 12) NOT NULL,   -- per period
+            currency VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,           -- month | quarter | year | project
+            starts DATE NOT NULL,              -- first day of the first period
+            ends DATE,                         -- exclusive; null: recurring without end
+            filters VARCHAR[] NOT NULL,        -- scope, in the analytics filter syntax
+            metric VARCHAR NOT NULL,           -- effective_cost | billed_cost
+            actual_thresholds DOUBLE[] NOT NULL,    -- fractions of the amount: [0.5, 0.8, 1.0]
+            forecast_thresholds DOUBLE[] NOT NULL,  -- fractions of the amount: [1.0]
+            webhook_url VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE alerts (
+            alert_id BIGINT NOT NULL PRIMARY KEY,
+            budget VARCHAR NOT NULL,
+            period_start DATE NOT NULL,
+            period_end DATE NOT NULL,          -- exclusive
+            kind VARCHAR NOT NULL,             -- actual | forecast
+            threshold DOUBLE NOT NULL,         -- fraction of the budget
+            spend DECIMAL(38, 12) NOT NULL,    -- actual or forecast spend when raised
+            budget_amount DECIMAL(38, 12) NOT NULL,
+            currency VARCHAR NOT NULL,
+            message VARCHAR NOT NULL,
+            raised_at TIMESTAMP NOT NULL,
+            delivery_status VARCHAR,           -- null (no webhook) | delivered | failed
+            delivery_attempts INTEGER,
+            delivered_at TIMESTAMP,
+            UNIQUE (budget, period_start, kind, threshold)
+        )""",
+        """CREATE TABLE projects (
+            project VARCHAR NOT NULL PRIMARY KEY,  -- the charges' x_project
+            name VARCHAR,
+            budget DECIMAL(38, 12),            -- budget at completion (BAC); null: Σ task costs
+            currency VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE project_tasks (
+            project VARCHAR NOT NULL,
+            task VARCHAR NOT NULL,
+            planned_cost DECIMAL(38, 12) NOT NULL,
+            planned_start DATE NOT NULL,
+            planned_end DATE NOT NULL,         -- exclusive
+            filters VARCHAR[],                 -- the task's share of the project's actuals, if any
+            PRIMARY KEY (project, task)
+        )""",
+        """CREATE TABLE task_progress (
+            project VARCHAR NOT NULL,
+            task VARCHAR NOT NULL,
+            as_of DATE NOT NULL,
+            percent_complete DOUBLE NOT NULL,  -- 0..100
+            estimate_to_complete DECIMAL(38, 12),  -- bottom-up ETC, where the team gave one
+            note VARCHAR,
+            recorded_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE plans (
+            plan VARCHAR NOT NULL PRIMARY KEY,
+            project VARCHAR NOT NULL,          -- the x_project its actuals carry
+            source VARCHAR NOT NULL,           -- training | finetune | inference | project
+            description VARCHAR,
+            currency VARCHAR NOT NULL,
+            total DECIMAL(38, 12) NOT NULL,
+            starts DATE NOT NULL,              -- first day of the plan's first month
+            features JSON,                     -- the estimate's inputs, for the learned estimator
+            spec JSON,                         -- the estimate or project spec as given
+            status VARCHAR NOT NULL,           -- active | finished
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE plan_lines (
+            plan VARCHAR NOT NULL,
+            month DATE NOT NULL,               -- first day of the month
+            project VARCHAR NOT NULL,
+            cost_category VARCHAR NOT NULL,
+            phase VARCHAR,
+            amount DECIMAL(38, 12) NOT NULL,
+            currency VARCHAR NOT NULL,
+            price_source VARCHAR,
+            price_as_of DATE
         )""",
     ],
 }
