@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from infracast.errors import LedgerError
-from infracast.ledger.schema import migrate
+from infracast.ledger.schema import SCHEMA_VERSION, migrate
 from infracast.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -94,6 +94,11 @@ class Ledger:
         con.execute(f"SET memory_limit = '{settings.memory_limit or default_memory_limit()}'")
         if not read_only:
             migrate(con)
+        elif not memory and 0 < _schema_version(con) < SCHEMA_VERSION:
+            # A ledger written by an older infracast: upgrade it once, then read it.
+            con.close()
+            cls.open(target, settings=settings).close()
+            return cls.open(target, settings=settings, read_only=True)
         return cls(con, target, settings)
 
     def ibis(self) -> Backend:
@@ -134,3 +139,12 @@ class Ledger:
 def open_ledger(path: str | Path | None = None, *, read_only: bool = False) -> Ledger:
     """Open the ledger at ``path`` (see :meth:`Ledger.open`)."""
     return Ledger.open(path, read_only=read_only)
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version a ledger was written at (0 for a file without the meta table)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0]) if row else 0

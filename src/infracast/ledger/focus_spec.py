@@ -108,6 +108,17 @@ def currencies() -> frozenset[str]:
     return frozenset(row["code"] for row in _data_rows("iso4217.csv"))
 
 
+def iso_currency(value: str) -> str:
+    """``value`` as an upper-case ISO 4217 code; a ValueError (for Pydantic) naming it if not."""
+    from infracast.errors import did_you_mean
+
+    code = value.upper()
+    known = currencies()
+    if code not in known:
+        raise ValueError(f"currency {value!r} is not an ISO 4217 code.{did_you_mean(code, known)}")
+    return code
+
+
 def columns_of(version: str) -> list[str]:
     """The column ids a dataset of ``version`` has."""
     return [c.column_id for c in columns().values() if version in c.versions]

@@ -199,8 +199,10 @@ _MIGRATIONS: dict[int, list[str]] = {
             currency VARCHAR NOT NULL,
             message VARCHAR NOT NULL,
             raised_at TIMESTAMP NOT NULL,
-            delivery_status VARCHAR,           -- null (no webhook) | delivered | failed
+            webhook_url VARCHAR,               -- where it is POSTed (the budget's, when raised)
+            delivery_status VARCHAR,           -- null (no webhook) | pending | delivered | failed
             delivery_attempts INTEGER,
+            delivery_error VARCHAR,            -- why the last attempt failed
             delivered_at TIMESTAMP,
             UNIQUE (budget, period_start, kind, threshold)
         )""",
@@ -239,8 +241,10 @@ _MIGRATIONS: dict[int, list[str]] = {
             starts DATE NOT NULL,              -- first day of the plan's first month
             features JSON,                     -- the estimate's inputs, for the learned estimator
             spec JSON,                         -- the estimate or project spec as given
+            assumptions VARCHAR[],             -- how the plan placed the money in months
             status VARCHAR NOT NULL,           -- active | finished
-            created_at TIMESTAMP NOT NULL
+            created_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP              -- when plan finish marked it finished
         )""",
         """CREATE TABLE plan_lines (
             plan VARCHAR NOT NULL,
