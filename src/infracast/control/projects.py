@@ -1,0 +1,375 @@
+"""Tracked projects in the ledger: their tasks, progress updates, actual cost and earned value.
+
+A project's actual cost (AC) is the effective cost of the charges whose
+``x_project`` is the project's id, in the project's currency, with
+``ChargePeriodStart`` before the as-of date (the start of that day, UTC). A
+task with filters also gets its own AC: the part of the project's actuals the
+filters keep. The formulas are in :mod:`infracast.control.earned_value`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from infracast.analytics.costs import costs
+from infracast.analytics.filters import Filter, parse_filters
+from infracast.analytics.periods import parse_instant
+from infracast.control.earned_value import (
+    ZERO,
+    Actuals,
+    EarnedValue,
+    PlannedTask,
+    Progress,
+    ProjectPlan,
+    cents,
+    evaluate,
+)
+from infracast.control.ev_series import SeriesPoint, check_series_grain, series
+from infracast.control.project_definition import ProjectDefinition, validate_definition
+from infracast.errors import ControlError, QueryError, did_you_mean
+
+if TYPE_CHECKING:
+    from infracast.ledger.connection import Ledger
+
+_ADD_HINT = "Add it with: infracast project add FILE.yaml (infracast project list shows them)."
+
+
+def utc_today() -> date:
+    """Today's date in UTC."""
+    return datetime.now(UTC).date()
+
+
+def as_of_date(value: str | date | datetime | None, name: str = "as-of") -> date:
+    """The as-of day from a date or ``YYYY-MM-DD`` (None: today, UTC)."""
+    if value is None:
+        return utc_today()
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        instant = parse_instant(value, name=name)
+    except QueryError as exc:
+        raise ControlError(exc.message, hint=exc.hint) from None
+    assert instant is not None
+    if instant.time() != datetime.min.time():
+        raise ControlError(
+            f'{name} "{value}" has a time of day; earned value is counted by whole days.',
+            hint=f"Pass the day, as in --{name} 2026-03-01 (everything before its start counts).",
+        )
+    return instant.date()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _amount(value: Any, what: str, example: str) -> Decimal:
+    """``value`` as a Decimal of zero or more, or a ControlError naming ``what``."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ControlError(f"{what} {value!r} is not a number.", hint=example) from None
+    if not amount.is_finite() or amount < 0:
+        raise ControlError(f"{what} {value!r} must be zero or more.", hint=example)
+    return amount
+
+
+# --- storing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectChange:
+    """What :func:`add_project` did: created or updated, and which tasks changed."""
+
+    project: str
+    created: bool
+    currency: str
+    bac: Decimal
+    tasks_added: tuple[str, ...]
+    tasks_updated: tuple[str, ...]
+    tasks_removed: tuple[str, ...]
+    progress_removed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def add_project(ledger: Ledger, definition: ProjectDefinition | Mapping[str, Any]) -> ProjectChange:
+    """Store a project and its tasks; adding it again updates it (progress is kept).
+
+    Tasks no longer in the definition are removed with their progress updates
+    (the result counts them).
+    """
+    spec = validate_definition(definition)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with ledger.transaction() as con:
+        row = con.execute("SELECT 1 FROM projects WHERE project = ?", [spec.project]).fetchone()
+        before = {
+            r[0]
+            for r in con.execute(
+                "SELECT task FROM project_tasks WHERE project = ?", [spec.project]
+            ).fetchall()
+        }
+        if row is None:
+            con.execute(
+                "INSERT INTO projects VALUES (?, ?, ?, ?, ?)",
+                [spec.project, spec.name, spec.budget, spec.currency, now],
+            )
+        else:
+            con.execute(
+                "UPDATE projects SET name = ?, budget = ?, currency = ? WHERE project = ?",
+                [spec.name, spec.budget, spec.currency, spec.project],
+            )
+        names = [t.task for t in spec.tasks]
+        removed = sorted(before - set(names))
+        dropped = 0
+        if removed:
+            counted = con.execute(
+                "SELECT count(*) FROM task_progress WHERE project = ? AND list_contains(?, task)",
+                [spec.project, removed],
+            ).fetchone()
+            dropped = int(counted[0]) if counted else 0
+            con.execute(
+                "DELETE FROM task_progress WHERE project = ? AND list_contains(?, task)",
+                [spec.project, removed],
+            )
+        con.execute("DELETE FROM project_tasks WHERE project = ?", [spec.project])
+        for t in spec.tasks:
+            con.execute(
+                "INSERT INTO project_tasks VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    spec.project,
+                    t.task,
+                    t.planned_cost,
+                    t.planned_start,
+                    t.planned_end,
+                    list(t.filters) or None,
+                ],
+            )
+    return ProjectChange(
+        project=spec.project,
+        created=row is None,
+        currency=spec.currency,
+        bac=spec.plan().bac,
+        tasks_added=tuple(n for n in names if n not in before),
+        tasks_updated=tuple(n for n in names if n in before),
+        tasks_removed=tuple(removed),
+        progress_removed=dropped,
+    )
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    """A progress update as stored; ``replaced`` when it replaced one of the same day."""
+
+    project: str
+    task: str
+    as_of: date
+    percent_complete: Decimal
+    estimate_to_complete: Decimal | None
+    currency: str
+    note: str | None
+    replaced: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def record_progress(
+    ledger: Ledger,
+    project: str,
+    task: str,
+    percent_complete: float | Decimal | str,
+    *,
+    as_of: str | date | None = None,
+    estimate_to_complete: Decimal | str | float | None = None,
+    note: str | None = None,
+) -> ProgressUpdate:
+    """Record that ``task`` is ``percent_complete`` % done as of a day (default today, UTC).
+
+    ``estimate_to_complete`` is the team's estimate of the cost still to come, in the
+    project's currency (it feeds the bottom-up EAC). One update per task and day: a
+    second one on the same day replaces the first.
+    """
+    plan, _ = project_plan(ledger, project)
+    tasks = [t.task for t in plan.tasks]
+    if task not in tasks:
+        raise ControlError(
+            f'project "{project}" has no task "{task}".{did_you_mean(task, tasks)}',
+            hint=f"Its tasks: {', '.join(tasks)}.",
+        )
+    percent = _amount(percent_complete, "percent complete", "Give 0 to 100 (60 = 60 %).")
+    if percent > 100:
+        raise ControlError(
+            f"percent complete {percent_complete} is over 100.", hint="Give 0 to 100 (60 = 60 %)."
+        )
+    etc = None
+    if estimate_to_complete is not None:
+        etc = cents(_amount(estimate_to_complete, "estimate to complete", "Write 1250 or 1250.50."))
+    day = as_of_date(as_of)
+    with ledger.transaction() as con:
+        where = "project = ? AND task = ? AND as_of = ?"
+        existing = con.execute(
+            f"SELECT count(*) FROM task_progress WHERE {where}", [project, task, day]
+        ).fetchone()
+        con.execute(f"DELETE FROM task_progress WHERE {where}", [project, task, day])
+        con.execute(
+            "INSERT INTO task_progress VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [project, task, day, float(percent), etc, note, datetime.now(UTC).replace(tzinfo=None)],
+        )
+    return ProgressUpdate(
+        project=project,
+        task=task,
+        as_of=day,
+        percent_complete=percent,
+        estimate_to_complete=etc,
+        currency=plan.currency,
+        note=note,
+        replaced=bool(existing and existing[0]),
+    )
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def project_ids(ledger: Ledger) -> list[str]:
+    """The ids of the tracked projects, sorted."""
+    return [r[0] for r in ledger.con.execute("SELECT project FROM projects ORDER BY 1").fetchall()]
+
+
+def project_plan(ledger: Ledger, project: str) -> tuple[ProjectPlan, dict[str, tuple[str, ...]]]:
+    """The project's plan and the filters of each task that has some."""
+    row = ledger.con.execute(
+        "SELECT name, budget, currency FROM projects WHERE project = ?", [project]
+    ).fetchone()
+    if row is None:
+        raise ControlError(
+            f'no project "{project}" in the ledger.{did_you_mean(project, project_ids(ledger))}',
+            hint=_ADD_HINT,
+        )
+    rows = ledger.con.execute(
+        "SELECT task, planned_cost, planned_start, planned_end, filters FROM project_tasks "
+        "WHERE project = ? ORDER BY planned_start, task",
+        [project],
+    ).fetchall()
+    tasks = tuple(PlannedTask(r[0], cents(r[1]), r[2], r[3], own_actuals=bool(r[4])) for r in rows)
+    budget = cents(row[1]) if row[1] is not None else None
+    plan = ProjectPlan(project=project, currency=row[2], tasks=tasks, budget=budget, name=row[0])
+    return plan, {r[0]: tuple(r[4]) for r in rows if r[4]}
+
+
+def project_progress(ledger: Ledger, project: str) -> list[Progress]:
+    """Every progress update of the project's tasks, oldest first."""
+    rows = ledger.con.execute(
+        "SELECT task, as_of, percent_complete, estimate_to_complete, note FROM task_progress "
+        "WHERE project = ? ORDER BY as_of, recorded_at",
+        [project],
+    ).fetchall()
+    return [
+        Progress(r[0], r[1], Decimal(str(r[2])), cents(r[3]) if r[3] is not None else None, r[4])
+        for r in rows
+    ]
+
+
+def _project_filter(project: str) -> Filter:
+    return Filter(dimension="project", values=(project,))
+
+
+def actual_cost(
+    ledger: Ledger,
+    plan: ProjectPlan,
+    as_of: date,
+    task_filters: Mapping[str, Sequence[str]] | None = None,
+) -> Actuals:
+    """The project's AC as of the day, per task with filters, and in other currencies."""
+    end = _midnight(as_of)
+    rows = costs(ledger, end=end, filters=[_project_filter(plan.project)])
+    total = sum((r["effective_cost"] for r in rows if r["currency"] == plan.currency), ZERO)
+    others = {
+        r["currency"]: cents(r["effective_cost"]) for r in rows if r["currency"] != plan.currency
+    }
+    by_task: dict[str, Decimal] = {}
+    for task, filters in (task_filters or {}).items():
+        scoped = [_project_filter(plan.project), *parse_filters(filters)]
+        task_rows = costs(ledger, end=end, filters=scoped)
+        by_task[task] = sum(
+            (r["effective_cost"] for r in task_rows if r["currency"] == plan.currency), ZERO
+        )
+    return Actuals(total=cents(total), by_task=by_task, other_currencies=others)
+
+
+def actual_cost_by_period(
+    ledger: Ledger, plan: ProjectPlan, as_of: date, grain: str = "month"
+) -> dict[date, Decimal]:
+    """The project's AC in its currency by month or week (first day), before ``as_of``."""
+    grain = check_series_grain(grain)
+    rows = costs(ledger, by=[grain], end=_midnight(as_of), filters=[_project_filter(plan.project)])
+    return {
+        date.fromisoformat(r[grain]): r["effective_cost"]
+        for r in rows
+        if r["currency"] == plan.currency
+    }
+
+
+def earned_value(ledger: Ledger, project: str, as_of: str | date | None = None) -> EarnedValue:
+    """PV, EV, AC, CV, SV, CPI, SPI, EACs, ETC, VAC and TCPI of ``project`` as of a day."""
+    day = as_of_date(as_of)
+    plan, filters = project_plan(ledger, project)
+    actuals = actual_cost(ledger, plan, day, filters)
+    return evaluate(plan, project_progress(ledger, project), actuals, day)
+
+
+def earned_value_series(
+    ledger: Ledger, project: str, as_of: str | date | None = None, by: str = "month"
+) -> list[SeriesPoint]:
+    """Cumulative PV, EV and AC of ``project`` at the end of each month or week to the day."""
+    grain = check_series_grain(by)
+    day = as_of_date(as_of)
+    plan, _ = project_plan(ledger, project)
+    by_period = actual_cost_by_period(ledger, plan, day, grain)
+    return series(plan, project_progress(ledger, project), by_period, day, grain)
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """One tracked project: currency, BAC, task count, planned span and last progress."""
+
+    project: str
+    name: str | None
+    currency: str
+    bac: Decimal
+    budget_given: bool
+    tasks: int
+    planned_start: date | None
+    planned_end: date | None
+    last_progress: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_projects(ledger: Ledger) -> list[ProjectSummary]:
+    """Every tracked project, by id."""
+    out = []
+    for project in project_ids(ledger):
+        plan, _ = project_plan(ledger, project)
+        last = ledger.con.execute(
+            "SELECT max(as_of) FROM task_progress WHERE project = ?", [project]
+        ).fetchone()
+        out.append(
+            ProjectSummary(
+                project=project,
+                name=plan.name,
+                currency=plan.currency,
+                bac=plan.bac,
+                budget_given=plan.budget is not None,
+                tasks=len(plan.tasks),
+                planned_start=plan.planned_start,
+                planned_end=plan.planned_end,
+                last_progress=last[0] if last else None,
+            )
+        )
+    return out

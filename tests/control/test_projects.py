@@ -1,0 +1,158 @@
+"""Tracked projects over the ledger: storing, progress, actual cost and earned value end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from infracast.control.projects import (
+    add_project,
+    as_of_date,
+    earned_value,
+    earned_value_series,
+    list_projects,
+    record_progress,
+)
+from infracast.errors import ControlError
+from infracast.ledger.connection import Ledger
+from tests.analytics.ledgers import add_charges
+from tests.control.project_fixtures import AS_OF, ATLAS, add_atlas
+
+D = Decimal
+
+
+def test_earned_value_end_to_end_matches_the_hand_computation(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    ev = earned_value(ledger, "atlas", AS_OF)
+    m = ev.metrics
+    # PV 5,000, EV 4,400, AC 4,500 (project_fixtures shows the sums)
+    assert (m.bac, m.pv, m.ev, m.ac) == (D(10000), D(5000), D(4400), D(4500))
+    assert (m.cv, m.sv) == (D(-100), D(-600))
+    assert (m.cpi, m.spi) == (D("0.9778"), D("0.8800"))  # 4,400/4,500; 4,400/5,000
+    assert m.eac == D("10227.27")  # 10,000 × 4,500 / 4,400 = 10,227.2727…
+    assert m.tcpi == D("1.0182")  # (10,000 − 4,400) / (10,000 − 4,500) = 5,600 / 5,500
+    assert ev.other_currencies == {"EUR": D(300)}
+
+
+def test_task_rows_show_latest_progress_and_own_actuals(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    data, train, evals = earned_value(ledger, "atlas", AS_OF).tasks
+    # data: done by plan and by progress; own AC = the storage charge 1,500 → EAC = 1,500
+    assert (data.pv, data.ev, data.ac, data.eac) == (D(2000), D(2000), D(1500), D(1500))
+    assert data.cpi == D("1.3333")  # 2,000 / 1,500
+    # train: 15 of 30 days → PV 3,000; 40 % (the 90 % update is after the day) → EV 2,400
+    assert (train.pv, train.ev, train.ac) == (D(3000), D(2400), None)
+    assert (train.percent_complete, train.progress_as_of) == (D(40), date(2026, 1, 25))
+    assert train.estimate_to_complete == D(4000)
+    assert (evals.pv, evals.ev, evals.progress_as_of) == (D(0), D(0), None)
+
+
+def test_bottom_up_eac_waits_for_every_unfinished_task(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    up = next(e for e in earned_value(ledger, "atlas", AS_OF).metrics.estimates
+              if e.method == "bottom_up")  # fmt: skip
+    assert up.eac is None and up.note is not None and "eval has no estimate" in up.note
+    record_progress(ledger, "atlas", "eval", 0, as_of="2026-01-26", estimate_to_complete=2100)
+    up = earned_value(ledger, "atlas", AS_OF).metrics.estimates[2]
+    # AC 4,500 + train's 4,000 + eval's 2,100 (data is done) = 10,600
+    assert up.eac == D(10600)
+
+
+def test_a_later_as_of_counts_later_progress_and_charges(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    m = earned_value(ledger, "atlas", "2026-01-28").metrics
+    # EV = 2,000 + 6,000 × 90 % = 7,400; AC = 4,500 + 700 (01-26) = 5,200
+    # PV = 2,000 + 6,000 × 17/30 = 5,400
+    assert (m.pv, m.ev, m.ac) == (D(5400), D(7400), D(5200))
+
+
+def test_series_ends_with_the_status_figures(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    points = earned_value_series(ledger, "atlas", AS_OF, "month")
+    assert len(points) == 1 and points[0].period == date(2026, 1, 1)
+    m = earned_value(ledger, "atlas", AS_OF).metrics
+    assert (points[-1].pv, points[-1].ev, points[-1].ac) == (m.pv, m.ev, m.ac)
+    weekly = earned_value_series(ledger, "atlas", AS_OF, "week")
+    # weeks from Monday 2025-12-29 to the cut at 01-26 (itself a Monday): 4 points
+    assert [p.as_of for p in weekly] == [date(2026, 1, d) for d in (5, 12, 19, 26)]
+    # AC before 01-05: 0 (the storage charge is on 01-05); before 01-12: 1,500;
+    # before 01-19: 1,500 + 2,000 (01-15); before 01-26: + 1,000 (01-25) = 4,500
+    assert [p.ac for p in weekly] == [D(0), D(1500), D(3500), D(4500)]
+
+
+def test_budget_overrides_the_task_sum_as_bac(ledger: Ledger) -> None:
+    add_project(ledger, {**ATLAS, "budget": 12000})
+    assert earned_value(ledger, "atlas", AS_OF).metrics.bac == D(12000)
+
+
+def test_re_adding_updates_tasks_and_keeps_progress(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    tasks = [dict(ATLAS["tasks"][0]), dict(ATLAS["tasks"][1], planned_cost=7000)]
+    change = add_project(ledger, {**ATLAS, "name": "Atlas v2", "tasks": tasks})
+    assert not change.created
+    assert change.tasks_updated == ("data", "train") and change.tasks_removed == ("eval",)
+    assert change.progress_removed == 0 and change.bac == D(9000)
+    (summary,) = list_projects(ledger)
+    assert (summary.name, summary.tasks, summary.bac) == ("Atlas v2", 2, D(9000))
+    train = earned_value(ledger, "atlas", AS_OF).tasks[1]
+    assert train.ev == D(2800)  # the 40 % update kept: 7,000 × 40 %
+
+
+def test_removing_a_task_removes_its_progress_and_counts_it(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    change = add_project(ledger, {**ATLAS, "tasks": [ATLAS["tasks"][0], ATLAS["tasks"][2]]})
+    assert change.tasks_removed == ("train",) and change.progress_removed == 3
+    left = ledger.con.execute("SELECT count(*) FROM task_progress WHERE task = 'train'")
+    assert left.fetchone() == (0,)
+
+
+def test_progress_on_the_same_day_replaces_the_earlier_one(ledger: Ledger) -> None:
+    add_project(ledger, ATLAS)
+    record_progress(ledger, "atlas", "train", 10, as_of="2026-01-20")
+    again = record_progress(ledger, "atlas", "train", 20, as_of="2026-01-20", note="fixed")
+    assert again.replaced
+    rows = ledger.con.execute("SELECT percent_complete, note FROM task_progress").fetchall()
+    assert rows == [(20.0, "fixed")]
+
+
+def test_unknown_project_and_task_suggest_the_closest(ledger: Ledger) -> None:
+    add_project(ledger, ATLAS)
+    with pytest.raises(ControlError, match=r'no project "atlsa".*Did you mean "atlas"'):
+        earned_value(ledger, "atlsa", AS_OF)
+    with pytest.raises(ControlError, match=r'no task "trian".*Did you mean "train"'):
+        record_progress(ledger, "atlas", "trian", 10)
+
+
+@pytest.mark.parametrize(
+    ("percent", "etc", "message"),
+    [(101, None, "over 100"), (-1, None, "zero or more"), (10, "lots", "is not a number")],
+)
+def test_bad_progress_is_refused(
+    ledger: Ledger, percent: int, etc: str | None, message: str
+) -> None:
+    add_project(ledger, ATLAS)
+    with pytest.raises(ControlError, match=message):
+        record_progress(ledger, "atlas", "train", percent, estimate_to_complete=etc)
+
+
+def test_as_of_takes_whole_days_only() -> None:
+    assert as_of_date("2026-03-01") == date(2026, 3, 1)
+    with pytest.raises(ControlError, match="time of day"):
+        as_of_date("2026-03-01T12:00")
+    with pytest.raises(ControlError, match="is not a date"):
+        as_of_date("yesterday")
+
+
+def test_charges_of_other_projects_and_after_the_day_are_not_counted(ledger: Ledger) -> None:
+    add_project(ledger, ATLAS)
+    add_charges(
+        ledger,
+        [
+            {"x_project": "atlas-eval", "ChargePeriodStart": "2026-01-05T00:00", "cost": 5},
+            {"x_project": "atlas", "ChargePeriodStart": "2026-01-05T00:00", "cost": 7},
+            {"x_project": "atlas", "ChargePeriodStart": "2026-02-01T00:00", "cost": 11},
+        ],
+    )
+    assert earned_value(ledger, "atlas", "2026-02-01").metrics.ac == D(7)  # 11 is on the day
