@@ -143,7 +143,15 @@ def test_demo_run_ingests_prints_the_overview_and_writes_the_summary(
     ]
     ran = cli(*args)
     assert ran.code == 0, ran.err
-    for title in ("what was ingested", "Cost by provider", "Showback by team", "GPU efficiency"):
+    for title in (
+        "what was ingested",
+        "Cost by provider",
+        "Showback by team",
+        "GPU efficiency",
+        "Budgets as of",
+        "earned value as of",
+        "Plan against actual",
+    ):
         assert title in ran.out
     assert (tmp_path / "s.html").exists()
     costs = json.loads(

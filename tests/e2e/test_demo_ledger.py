@@ -75,3 +75,42 @@ def test_csv_demo_quarantines_only_the_unparseable_costs(tmp_path: Path) -> None
             # the manifest counts every written row and sums the costs that parse
             assert rows == total.rows - total.unparsed_rows
             assert billed == total.billed_cost
+
+
+@pytest.mark.slow
+def test_demo_sets_up_budgets_projects_and_a_plan_that_agree_with_the_ledger(
+    tmp_path: Path,
+) -> None:
+    from infracast import analytics, control
+
+    with Ledger.open(tmp_path / "demo.duckdb") as ledger:
+        run = run_demo(ledger, tmp_path / "demo", rows=5_000, summary=None)
+        setup = run.control
+        assert setup is not None
+        as_of = setup.as_of.isoformat()
+        copilot = analytics.costs(
+            ledger, by=["project"], filters=["project=support-copilot"], end=as_of
+        )
+        spent = copilot[0]["effective_cost"]  # everything the project spent before as_of
+
+        statuses = {s.budget: s for s in control.budget_status(ledger, as_of=as_of, notify=False)}
+        assert set(statuses) == set(setup.budgets)
+        life = statuses["support-copilot-life"]  # a whole-life budget starting before the data
+        assert life.actual == spent
+        raised = sum(len(s.new_alerts) for s in statuses.values())
+        assert raised > 0
+
+        earned = control.earned_value(ledger, "support-copilot", as_of)
+        assert earned.metrics.ac == spent.quantize(Decimal("0.01"))  # EV figures are to the cent
+
+        compared = control.compare_plans(ledger, setup.plan, by="month", as_of=as_of)
+        (total,) = compared.totals
+        assert total.actual == spent
+        assert total.variance == total.actual - total.planned
+
+        # Running the demo again raises no alert twice and keeps one plan.
+        again = run_demo(ledger, tmp_path / "demo", rows=5_000, summary=None)
+        assert again.control == setup
+        statuses = control.budget_status(ledger, as_of=as_of, notify=False)
+        assert sum(len(s.new_alerts) for s in statuses) == 0
+        assert [p.name for p in control.list_plans(ledger)] == [setup.plan]

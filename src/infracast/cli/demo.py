@@ -10,10 +10,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from infracast import analytics
+from infracast.cli import budget as budget_cli
+from infracast.cli import plan as plan_cli
+from infracast.cli import project as project_cli
 from infracast.cli.common import LedgerOption, err, open_ledger, out
 from infracast.cli.ingest import _Bar
 from infracast.cli.render import OutputFormat, render
 from infracast.demo import generate as generate_demo
+from infracast.demo.control import DemoControl
 from infracast.demo.run import DemoRun, run_demo
 
 app = typer.Typer(
@@ -111,10 +115,29 @@ def run(
             )
         bar.stop()
         _overview(led, result)
+    if result.control is not None:
+        _control(ledger, result.control)
     err.print(f"\nWrote {result.summary}: open it in a browser.")
     err.print(
         "Next: infracast costs --by team,month · infracast gpu --by team · "
         "infracast showback · infracast movers · infracast quarantine list"
+    )
+
+
+def _control(ledger: Path | None, control: DemoControl) -> None:
+    """Budget status, earned value and plan against actual, as the commands print them."""
+    as_of = control.as_of.isoformat()
+    err.print(f"\n[bold]Control, as of the demo's today ({as_of})[/bold]")
+    budget_cli.status(as_of=as_of, notify=False, ledger_path=ledger)
+    for name in control.projects:
+        project_cli.status(name, as_of=as_of, ledger=ledger)
+    project_cli.rebudget(as_of=as_of, ledger=ledger)
+    plan_cli.compare(control.plan, by="month", as_of=as_of, ledger=ledger)
+    err.print(
+        f"Next: infracast budget alerts · infracast project status {control.projects[0]} "
+        f"--as-of {as_of} --chart ev.html · infracast plan compare {control.plan} "
+        "--by category · infracast finance cashflows --from-ledger --project "
+        f"{control.projects[0]}"
     )
 
 

@@ -1,4 +1,4 @@
-"""The demo job: generate the demo company, ingest all of it, write the summary.
+"""The demo job: generate the demo company, ingest it, set up its plans, write the summary.
 
 This is what ``make demo`` runs (``infracast demo run``). It is idempotent: the
 files are deterministic, so running it again finds them already ingested.
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from infracast.demo.control import DemoControl, setup_control
 from infracast.demo.generate import generate
 from infracast.demo.manifest import DemoManifest
 from infracast.ledger.assets import ingest_assets
@@ -31,6 +32,7 @@ class DemoRun:
     out_dir: Path
     results: list[IngestResult] = field(default_factory=list)
     summary: Path | None = None
+    control: DemoControl | None = None
 
 
 def run_demo(
@@ -61,6 +63,8 @@ def run_demo(
     say("Ingesting the asset register and manual entries")
     run.results.append(ingest_assets(ledger, out_dir / "assets.yaml", through=last_day))
     run.results.append(ingest_manual(ledger, out_dir / "manual.yaml", through=last_day))
+    say("Setting up budgets, projects with progress, and a saved plan")
+    run.control = setup_control(ledger)
     if summary is not None:
         say("Writing the HTML summary")
         run.summary = write_summary(ledger, summary, title=f"{manifest.company}: cost summary")

@@ -1,0 +1,81 @@
+"""The demo company's plans side: budgets, projects with progress, and a saved plan.
+
+``control.yaml`` (package data, beside the company) names the files and the
+progress updates; :func:`setup_control` stores them in the ledger through the
+same Python API the ``budget``, ``project`` and ``plan`` commands use. It is
+idempotent: budgets and projects are upserted, a progress update replaces the
+one of the same task and day, and the plan is saved with ``replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infracast.control.budget_spec import load_budgets
+from infracast.control.budgets import set_budgets
+from infracast.control.plans import save_budget
+from infracast.control.project_definition import load_definition
+from infracast.control.projects import add_project, record_progress
+from infracast.estimate.api import project as budget_project
+from infracast.ledger.connection import Ledger
+
+
+@dataclass(frozen=True)
+class DemoControl:
+    """What the demo set up: the names to ask about, and the demo's "today"."""
+
+    as_of: date
+    budgets: tuple[str, ...]
+    projects: tuple[str, ...]
+    plan: str
+
+
+def _file(name: str) -> Path:
+    return Path(str(resources.files("infracast.demo").joinpath(name)))
+
+
+def _yaml(name: str) -> dict[str, Any]:
+    data = yaml.safe_load(_file(name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{name} is not a mapping"
+    return data
+
+
+def setup_control(ledger: Ledger) -> DemoControl:
+    """Store the demo's budgets, projects, progress and plan in ``ledger``."""
+    control = _yaml("control.yaml")
+    budgets = load_budgets(_file(control["budgets"]))
+    set_budgets(ledger, budgets)
+    projects = [load_definition(_file(name)) for name in control["projects"]]
+    for definition in projects:
+        add_project(ledger, definition)
+    for update in control["progress"]:
+        record_progress(
+            ledger,
+            update["project"],
+            update["task"],
+            update["percent"],
+            as_of=update["as_of"],
+        )
+    plan = control["plan"]
+    spec = _yaml(plan["spec"])
+    save_budget(
+        ledger,
+        plan["name"],
+        budget_project(spec),
+        project=plan["project"],
+        description=spec.get("description"),
+        spec=spec,
+        replace=True,
+    )
+    return DemoControl(
+        as_of=control["as_of"],
+        budgets=tuple(b.name for b in budgets),
+        projects=tuple(d.project for d in projects),
+        plan=plan["name"],
+    )
