@@ -70,6 +70,7 @@ def test_set_then_list(cli: Cli, path: str) -> None:
         "actual_thresholds": [50, 80, 100],
         "forecast_thresholds": [100],
         "webhook": None,
+        "problem": None,
     }
 
 
@@ -186,3 +187,107 @@ def test_alerts_redeliver_signs_with_the_secret_from_the_environment(
 def test_alerts_of_an_unknown_budget(cli: Cli, path: str) -> None:
     ran = cli("budget", "alerts", "--budget", "nope", "-l", path)
     assert ran.code == 2 and 'no budget called "nope"' in ran.err
+
+
+# --- issue 10, item 3: an amount is the amount written -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"), [("1e6", 1_000_000), ("2.5e6", 2_500_000), ("1,000,000", 1_000_000)]
+)
+def test_set_stores_the_amount_written(cli: Cli, path: str, written: str, amount: int) -> None:
+    ran = cli(*RESEARCH[:4], written, *RESEARCH[5:], "-l", path, "-f", "json")
+    [row] = _json(ran)  # type: ignore[misc]
+    assert row["amount"] == amount
+    [listed] = _json(cli("budget", "list", "-l", path, "-f", "json"))  # type: ignore[misc]
+    assert listed["amount"] == amount  # what the ledger holds, not 1 or 25
+
+
+def test_a_one_million_budget_with_small_spend_raises_no_alert(cli: Cli, path: str) -> None:
+    cli("budget", "set", "m1", "--amount", "1e6", "--currency", "USD", "--start", "2026-01-01",
+        "-l", path)  # fmt: skip
+    ran = cli("budget", "status", "m1", "--as-of", "2026-01-16", "--no-notify", "-l", path, "-f",
+              "json")  # fmt: skip
+    [row] = _json(ran)  # type: ignore[misc]
+    assert row["amount"] == 1_000_000 and row["status"] == "ok" and row["new_alerts"] == []
+
+
+@pytest.mark.parametrize("amount", ["1e400", "123456789012345678901234567890", "1e19", "1e20"])
+def test_an_amount_beyond_the_ledger_is_one_sentence(cli: Cli, path: str, amount: str) -> None:
+    ran = cli(*RESEARCH[:4], amount, *RESEARCH[5:], "-l", path)
+    assert ran.code == 2
+    assert f"amount {amount} is beyond what the ledger stores" in ran.err
+    assert "Traceback" not in ran.err and "ConversionException" not in ran.err
+    assert _json(cli("budget", "list", "-l", path, "-f", "json")) == []
+
+
+def test_load_reads_an_amount_in_e_notation(cli: Cli, path: str, tmp_path: Path) -> None:
+    file = tmp_path / "budgets.yaml"
+    file.write_text(
+        "budgets:\n  - {name: a, amount: 1.5e3, currency: USD, start: 2026-01}\n", encoding="utf-8"
+    )
+    assert cli("budget", "load", str(file), "-l", path).code == 0
+    [listed] = _json(cli("budget", "list", "-l", path, "-f", "json"))  # type: ignore[misc]
+    assert listed["amount"] == 1500
+
+
+# --- issue 10, item 4: list, status and remove work on any stored row ---------------------
+
+
+@pytest.fixture
+def bad_rows(path: str) -> str:
+    """The ledger with research-compute and rows of amount 0, −5 and 1e-12 written by hand."""
+    with Ledger.open(path) as ledger:
+        for name, amount in (("zero", "0"), ("negative", "-5"), ("tiny", "0.000000000001")):
+            ledger.con.execute(
+                "INSERT INTO budgets VALUES (?, CAST(? AS DECIMAL(38, 12)), 'USD', 'month', "
+                "DATE '2026-01-01', NULL, [], 'effective_cost', [0.5, 0.8, 1.0], [1.0], NULL, "
+                "now(), now())",
+                [name, amount],
+            )
+    return path
+
+
+def test_list_shows_invalid_rows_with_their_problem(cli: Cli, bad_rows: str) -> None:
+    cli(*RESEARCH, "-l", bad_rows)
+    rows = _json(cli("budget", "list", "-l", bad_rows, "-f", "json"))
+    problems = {r["name"]: r["problem"] for r in rows}  # type: ignore[union-attr]
+    assert problems == {
+        "negative": "amount -5 is negative; it must be more than 0.",
+        "research-compute": None,
+        "tiny": None,
+        "zero": "amount 0 is zero; it must be more than 0.",
+    }
+    table = cli("budget", "list", "-l", bad_rows)
+    assert table.code == 0 and "Traceback" not in table.err
+    assert "infracast budget remove zero" in table.err
+
+
+def test_status_reports_invalid_rows_and_evaluates_the_others(cli: Cli, bad_rows: str) -> None:
+    cli(*RESEARCH, "-l", bad_rows)
+    ran = cli("budget", "status", "--as-of", "2026-01-16", "--no-notify", "-l", bad_rows)
+    assert ran.code == 0, ran.err
+    assert "zero: the stored budget is invalid and was not evaluated" in ran.err
+    assert "infracast budget set zero" in ran.err
+    rows = _json(cli("budget", "status", "--as-of", "2026-01-16", "-l", bad_rows, "-f", "json"))
+    status = {r["budget"]: r["status"] for r in rows}  # type: ignore[union-attr]
+    assert status == {
+        "negative": "invalid",
+        "research-compute": "warning",
+        "tiny": "over",
+        "zero": "invalid",
+    }
+    csv_out = cli("budget", "status", "--as-of", "2026-01-16", "-l", bad_rows, "-f", "csv")
+    assert csv_out.code == 0 and "invalid" in csv_out.out
+
+
+def test_remove_and_set_mend_invalid_rows(cli: Cli, bad_rows: str) -> None:
+    assert cli("budget", "remove", "zero", "-l", bad_rows).code == 0
+    fixed = cli("budget", "set", "negative", "--amount", "1e6", "-l", bad_rows, "-f", "json")
+    [row] = _json(fixed)  # type: ignore[misc]
+    assert row["action"] == "updated" and row["amount"] == 1_000_000
+    rows = _json(cli("budget", "list", "-l", bad_rows, "-f", "json"))
+    assert [(r["name"], r["problem"]) for r in rows] == [  # type: ignore[union-attr]
+        ("negative", None),
+        ("tiny", None),
+    ]

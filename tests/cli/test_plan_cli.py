@@ -309,3 +309,36 @@ def test_every_plan_command_has_an_example(cli: CLI) -> None:
     for command in ("save", "list", "show", "compare", "finish", "remove", "feedback"):
         ran = cli("plan", command, "--help")
         assert ran.code == 0 and "Example" in ran.out, command
+
+
+def test_list_show_and_remove_work_on_a_row_written_by_hand(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    with Ledger.open(ledger) as led:
+        led.con.execute(
+            "INSERT INTO plans (plan, project, source, currency, total, starts, status, "
+            "created_at) VALUES ('odd', 'atlas', 'nonsense', 'US$', -5, DATE '2026-01-01', "
+            "'weird', now())"
+        )
+        led.con.execute(
+            "INSERT INTO plan_lines (plan, month, project, cost_category, amount, currency) "
+            "VALUES ('odd', DATE '2026-01-01', 'atlas', 'compute', -5, 'US$')"
+        )
+    listed = data(cli("plan", "list", "--ledger", ledger, "--format", "json"))
+    assert isinstance(listed, list) and listed[0]["status"] == "weird"
+    shown = cli("plan", "show", "odd", "--ledger", ledger)
+    assert shown.code == 0 and "Traceback" not in shown.err
+    assert cli("plan", "remove", "odd", "--ledger", ledger).code == 0
+    assert data(cli("plan", "list", "--ledger", ledger, "--format", "json")) == []
+
+
+def test_an_estimate_total_beyond_the_ledger_is_one_sentence(cli: CLI, tmp_path: Path) -> None:
+    file = tmp_path / "estimate.json"
+    file.write_text(
+        json.dumps(training_json(125, "1"), default=str).replace('"total": "1"', '"total": 1e400')
+    )
+    ran = cli("plan", "save", "big", "--estimate", str(file), "--project", "atlas", "--start",
+              "2026-01", "--ledger", str(tmp_path / "l.duckdb"))  # fmt: skip
+    assert (
+        ran.code == 2 and "the estimate's total 1E+400 is beyond what the ledger stores" in ran.err
+    )
+    assert "Traceback" not in ran.err

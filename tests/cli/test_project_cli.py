@@ -115,7 +115,52 @@ def test_errors_are_sentences_with_a_hint_and_no_traceback(
     assert ran.code == 2 and "task 'train': planned_end must be a date" in ran.err
 
 
-@pytest.mark.parametrize("command", ["add", "progress", "list", "status", "rebudget"])
+@pytest.mark.parametrize("command", ["add", "progress", "list", "status", "rebudget", "remove"])
 def test_every_command_has_an_example(cli: Cli, command: str) -> None:
     ran = cli("project", command, "--help")
     assert ran.code == 0 and "Example" in ran.out
+
+
+# --- issue 10: amounts as written; stored rows that fail the model are listed and removed ---
+
+
+def test_add_reads_a_budget_in_e_notation(cli: Cli, tmp_path: Path) -> None:
+    path, file = str(tmp_path / "ledger.duckdb"), tmp_path / "atlas.yaml"
+    text = ATLAS_YAML.replace("currency: USD", "currency: USD\nbudget: 1e4")
+    file.write_text(text.replace("planned_cost: 2000", "planned_cost: 2e3", 1), encoding="utf-8")
+    added = json.loads(cli("project", "add", str(file), "-f", "json", "-l", path).out)
+    assert added["bac"] == 10_000  # not 1.00
+    [listed] = json.loads(cli("project", "list", "-f", "json", "-l", path).out)
+    assert listed["bac"] == 10_000 and listed["problem"] is None
+
+
+def test_add_reports_every_problem_of_the_file_at_once(cli: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "atlas.yaml"
+    text = ATLAS_YAML.replace("currency: USD", "currency: USD\nbudgt: 1e4")
+    text = text.replace("planned_cost: 2000", "planned_cost: 2.000.000", 1)
+    file.write_text(text.replace("    planned_cost: 6000", "    planed_cost: 6000"))
+    ran = cli("project", "add", str(file), "-l", str(tmp_path / "ledger.duckdb"))
+    assert ran.code == 2 and f"{file} has 3 problems:" in ran.err
+    assert "unknown key 'budgt'" in ran.err and "unknown key 'planed_cost'" in ran.err
+    assert "planned_cost '2.000.000' is not a number" in ran.err
+    assert "at least one task" not in ran.err and "is required" not in ran.err
+
+
+def test_list_and_remove_a_stored_project_that_fails_the_model(cli: Cli, atlas: str) -> None:
+    with Ledger.open(atlas) as led:
+        led.con.execute("INSERT INTO projects VALUES ('zero', NULL, 0, 'USD', now())")
+    listed = json.loads(cli("project", "list", "-f", "json", "-l", atlas).out)
+    assert [(p["project"], p["problem"]) for p in listed] == [
+        ("atlas", None),
+        ("zero", "budget 0 is zero; it must be more than 0; tasks must list at least one task."),
+    ]
+    table = cli("project", "list", "-l", atlas)
+    assert table.code == 0 and "infracast project remove zero" in table.err
+    status = cli("project", "status", "zero", "-l", atlas)
+    assert status.code == 2 and 'project "zero" in the ledger is invalid' in status.err
+    assert "Traceback" not in status.err
+    removed = cli("project", "remove", "zero", "-l", atlas)
+    assert removed.code == 0 and "Removed project zero" in removed.err
+    assert [
+        p["project"] for p in json.loads(cli("project", "list", "-f", "json", "-l", atlas).out)
+    ] == ["atlas"]

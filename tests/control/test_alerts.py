@@ -14,8 +14,9 @@ from infracast.control.alerts import (
     list_alerts,
     redeliver_alerts,
 )
+from infracast.control.budget_evaluation import budget_status
 from infracast.control.budget_periods import BudgetPeriod
-from infracast.control.budgets import budget_status, remove_budget, set_budget
+from infracast.control.budgets import remove_budget, set_budget
 from infracast.control.thresholds import Crossing
 from infracast.control.webhook import SIGNATURE_HEADER, RetryPolicy
 from infracast.ledger.connection import Ledger

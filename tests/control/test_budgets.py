@@ -1,26 +1,24 @@
-"""Budgets over the ledger: stored definitions, and status by hand arithmetic."""
+"""Budgets in the ledger: stored, read back, listed and removed, whatever a stored row holds."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
+from infracast.control.budget_spec import Budget
 from infracast.control.budgets import (
-    budget_status,
+    InvalidBudget,
     get_budget,
     list_budgets,
     remove_budget,
     set_budget,
     set_budgets,
+    stored_budget,
 )
 from infracast.errors import ControlError
 from infracast.ledger.connection import Ledger
-from tests.analytics.ledgers import add_charges, reset
-from tests.control.budget_fixtures import add_january, research_budget
+from tests.control.budget_fixtures import research_budget
 
 D = Decimal
 
@@ -61,150 +59,87 @@ def test_remove_returns_the_budget_and_unknown_names_suggest(ledger: Ledger) -> 
     assert caught.value.hint is not None and "budget list" in caught.value.hint
 
 
-def test_status_by_hand(ledger: Ledger) -> None:
-    add_january(ledger)
-    set_budget(ledger, research_budget())
-    [status] = budget_status(ledger, as_of="2026-01-16")
-    # actual: Jan 2 + Jan 9 + Jan 15 = 3 × 500 = 1,500 (Jan 16 is not before as_of)
-    assert status.actual == D(1500)
-    assert status.actual_pct == D("50.0")  # 1,500 / 3,000
-    # forecast: 1,500 / 15 days × 16 remaining days + 1,500 = 3,100
-    assert status.forecast == D("3100.00")
-    assert status.forecast_pct == D("103.3")  # 3,100 / 3,000 = 103.33…
-    assert status.variance == D("-100.00")  # 3,000 − 3,100
-    assert status.status == "warning"
-    assert [(a.kind, a.threshold_pct) for a in status.new_alerts] == [
-        ("actual", D(50)),
-        ("forecast", D(100)),
-    ]
-    assert status.other_currencies == {"EUR": D(40)}
-    assert any("EUR" in note and "not counted" in note for note in status.notes)
-    assert status.period is not None and status.period.label == "2026-01"
+# --- issue 10, item 3: an amount in E-notation is the amount written ---------------------
 
 
-def test_status_over_at_the_end_of_january(ledger: Ledger) -> None:
-    add_january(ledger)
-    set_budget(ledger, research_budget(amount=D(1700)))
-    # as of Feb 1 00:00 the period is February; as of Jan 31 23:00 it is January:
-    # 1,500 + 300 (Jan 16) = 1,800 > 1,700
-    [status] = budget_status(ledger, as_of="2026-01-31T23:00")
-    assert status.actual == D(1800)
-    assert status.status == "over"
-    assert {a.threshold_pct for a in status.new_alerts if a.kind == "actual"} == {50, 80, 100}
-
-
-def test_billed_cost_budget(ledger: Ledger) -> None:
-    add_january(ledger)
-    set_budget(ledger, research_budget(metric="billed_cost"))
-    [status] = budget_status(ledger, as_of="2026-01-16", notify=False)
-    assert status.actual == D(1600)  # 500 + 600 (billed) + 500
-
-
-def test_status_before_the_budget_starts(ledger: Ledger) -> None:
-    add_january(ledger)
-    set_budget(ledger, research_budget(start="2026-03"))
-    [status] = budget_status(ledger, as_of="2026-01-16")
-    assert status.status == "not_started"
-    assert status.period is None and status.new_alerts == ()
-    assert status.actual == 0 and status.forecast == 0
-
-
-def test_project_budget_spans_its_whole_life(ledger: Ledger) -> None:
-    add_january(ledger)
-    set_budget(ledger, research_budget(period="project", start="2026-01-01", end="2026-03-02"))
-    [status] = budget_status(ledger, as_of="2026-02-10", notify=False)
-    # Jan: 500 + 500 + 500 + 300, Feb 3: 2,700 -> 4,500 over 40 days (Jan 1 .. Feb 9);
-    # 20 days remain (Feb 10 .. Mar 1): 4,500 + 112.5 × 20 = 6,750
-    assert status.actual == D(4500)
-    assert status.forecast == D("6750.00")
-    assert status.period is not None and status.period.label == "2026-01-01/2026-03-02"
-
-
-def test_tag_filters_scope_a_budget(ledger: Ledger) -> None:
-    add_charges(
-        ledger,
-        [
-            {"cost": 70, "Tags": {"env": "prod"}, "ChargePeriodStart": "2026-01-03T00:00"},
-            {"cost": 30, "Tags": {"env": "dev"}, "ChargePeriodStart": "2026-01-03T00:00"},
-        ],
-    )
-    set_budget(ledger, research_budget(filters=["tag.env=prod"], amount=D(100)))
-    [status] = budget_status(ledger, as_of="2026-01-04", notify=False)
-    assert status.actual == D(70)
-
-
-def test_status_of_one_budget_by_name(ledger: Ledger) -> None:
-    set_budget(ledger, research_budget())
-    set_budget(ledger, research_budget(name="other"))
-    assert [s.budget for s in budget_status(ledger, "other", as_of="2026-01-02")] == ["other"]
-    with pytest.raises(ControlError, match="no budget called"):
-        budget_status(ledger, "nope", as_of="2026-01-02")
-
-
-def test_status_json_keys_are_stable(ledger: Ledger) -> None:
-    set_budget(ledger, research_budget())
-    [status] = budget_status(ledger, as_of="2026-01-02")
-    assert list(status.to_dict()) == [
-        "budget",
-        "period",
-        "period_start",
-        "period_end",
-        "as_of",
-        "currency",
-        "amount",
-        "actual",
-        "actual_pct",
-        "forecast",
-        "forecast_pct",
-        "forecast_method",
-        "variance",
-        "status",
-        "new_alerts",
-        "other_currencies",
-        "notes",
-    ]
-
-
-_charges = st.lists(
-    st.tuples(
-        st.integers(0, 40 * 24 - 1),  # hours after Jan 1 (into February)
-        st.decimals(min_value=D(0), max_value=D(1000), places=2),
-        st.sampled_from(["research", "applied"]),
-        st.sampled_from(["USD", "EUR"]),
-    ),
-    max_size=12,
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("1e6", D(1_000_000)),
+        ("2.5e6", D(2_500_000)),
+        ("1e17", D(10) ** 17),
+        ("1,000,000", D(10**6)),
+    ],
 )
-
-
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(charges=_charges, as_of_hours=st.integers(0, 31 * 24 - 1))  # within January
-def test_actual_is_the_sum_of_charges_in_scope_before_as_of(
-    ledger: Ledger, charges: list[tuple[int, Decimal, str, str]], as_of_hours: int
+def test_an_amount_in_e_notation_is_stored_as_written(
+    ledger: Ledger, written: str, amount: Decimal
 ) -> None:
-    reset(ledger)
-    ledger.con.execute("DELETE FROM alerts")
-    start = datetime(2026, 1, 1)
-    add_charges(
-        ledger,
-        [
-            {
-                "ChargePeriodStart": (start + timedelta(hours=h)).isoformat(),
-                "cost": cost,
-                "x_team": team,
-                "BillingCurrency": currency,
-            }
-            for h, cost, team, currency in charges
-        ],
+    set_budget(ledger, research_budget(amount=written))
+    assert get_budget(ledger, "research-compute").amount == amount
+    stored = ledger.con.execute("SELECT amount FROM budgets").fetchone()
+    assert stored is not None and stored[0] == amount  # not 1, 25 or 0.1 (the digits alone)
+
+
+# --- issue 10, item 4: any stored row can be read, reported and removed -------------------
+
+
+def _store_by_hand(ledger: Ledger, name: str, amount: str, currency: str = "USD") -> None:
+    """A row as an older version (or a hand-written SQL) left it, past the model's checks."""
+    ledger.con.execute(
+        "INSERT INTO budgets VALUES (?, CAST(? AS DECIMAL(38, 12)), ?, 'month', DATE '2026-01-01', "
+        "NULL, [], 'effective_cost', [0.5, 0.8, 1.0], [1.0], NULL, now(), now())",
+        [name, amount, currency],
     )
-    set_budget(ledger, research_budget(filters=["team=research"]))
-    as_of = start + timedelta(hours=as_of_hours)
-    [status] = budget_status(ledger, as_of=as_of, notify=False)
-    expected = sum(
-        (c for h, c, t, cur in charges if t == "research" and cur == "USD" and h < as_of_hours),
-        D(0),
+
+
+@pytest.fixture
+def with_bad_rows(ledger: Ledger) -> Ledger:
+    """research-compute (valid) and rows of amount 0, −5 and 1e-12, and a bad currency."""
+    set_budget(ledger, research_budget())
+    _store_by_hand(ledger, "zero", "0")
+    _store_by_hand(ledger, "negative", "-5")
+    _store_by_hand(ledger, "tiny", "0.000000000001")
+    _store_by_hand(ledger, "odd-currency", "100", currency="US$")
+    return ledger
+
+
+def test_rows_that_fail_the_model_are_listed_with_their_problem(with_bad_rows: Ledger) -> None:
+    listed = {b.name: b for b in list_budgets(with_bad_rows)}
+    assert sorted(listed) == ["negative", "odd-currency", "research-compute", "tiny", "zero"]
+    zero, negative, odd = listed["zero"], listed["negative"], listed["odd-currency"]
+    assert (
+        isinstance(zero, InvalidBudget)
+        and zero.problem == "amount 0 is zero; it must be more than 0."
     )
-    assert status.actual == expected
-    assert status.forecast >= status.actual
-    assert status.variance == status.amount - status.forecast
+    assert isinstance(negative, InvalidBudget)
+    assert negative.problem == "amount -5 is negative; it must be more than 0."
+    assert isinstance(odd, InvalidBudget) and "currency 'US$'" in odd.problem
+    assert isinstance(listed["tiny"], Budget)  # 0.000000000001 > 0: small, but a budget
+    assert negative.to_dict()["amount"] == D(-5) and "problem" in negative.to_dict()
+
+
+def test_an_invalid_row_can_be_removed(with_bad_rows: Ledger) -> None:
+    for name in ("zero", "negative", "odd-currency"):
+        removed = remove_budget(with_bad_rows, name)
+        assert isinstance(removed, InvalidBudget) and removed.name == name
+    assert [b.name for b in list_budgets(with_bad_rows)] == ["research-compute", "tiny"]
+
+
+def test_getting_an_invalid_budget_says_why_and_how_to_fix_it(with_bad_rows: Ledger) -> None:
+    with pytest.raises(ControlError, match='budget "zero" in the ledger is invalid') as caught:
+        get_budget(with_bad_rows, "zero")
+    assert caught.value.hint is not None
+    assert "infracast budget set zero" in caught.value.hint
+    assert "infracast budget remove zero" in caught.value.hint
+
+
+def test_setting_a_valid_budget_over_an_invalid_row_mends_it(with_bad_rows: Ledger) -> None:
+    assert set_budget(with_bad_rows, research_budget(name="zero", amount="1e6")) == "updated"
+    assert get_budget(with_bad_rows, "zero").amount == D(1_000_000)
+
+
+def test_a_stored_budget_is_read_the_same_whether_valid_or_not(with_bad_rows: Ledger) -> None:
+    assert stored_budget(with_bad_rows, "research-compute") == research_budget()
+    assert isinstance(stored_budget(with_bad_rows, "zero"), InvalidBudget)
+    with pytest.raises(ControlError, match=r'no budget called "zer"\. Did you mean "zero"\?'):
+        stored_budget(with_bad_rows, "zer")

@@ -62,8 +62,11 @@ def test_an_unknown_project_suggests_the_known_ones(ledger: Ledger) -> None:
         FinanceError, match=r"no project 'atlsa' in the ledger\. Did you mean \"atlas\""
     ):
         ledger_cashflows(ledger, "atlsa")
-    with pytest.raises(FinanceError, match="has no charges in the ledger from 2027"):
+    with pytest.raises(FinanceError, match="has no charges in the ledger from 2027") as caught:
         ledger_cashflows(ledger, "atlas", start="2027-01")
+    # the hint names the flags that exist (--from/--to), not --start/--end
+    assert "--from/--to" in str(caught.value.hint)
+    assert "--start" not in str(caught.value.hint)
 
 
 def test_two_currencies_are_not_added(ledger: Ledger) -> None:

@@ -269,3 +269,17 @@ def test_the_example_project_plans_its_budget_month_by_month() -> None:
     assert by_month[date(2027, 8, 1)] == budget.by_month["2027-06"]
     sourced = [ln for ln in plan.lines if ln.price_source]
     assert sourced and all(ln.cost_category in ("compute", "energy") for ln in sourced)
+
+
+# --- issue 10: an estimate's amounts are read by the one parser ----------------------------
+
+
+def test_an_estimate_total_in_e_notation_is_planned_as_written() -> None:
+    plan = plan_from_estimate(training_json(125, "2e3"), name="p", project="p", start="2026-01")
+    assert amounts(plan) == {JAN: Decimal("2000.00")}
+
+
+@pytest.mark.parametrize("total", ["1e400", "NaN", "-5"])
+def test_an_estimate_total_that_is_not_an_amount_is_one_sentence(total: str) -> None:
+    with pytest.raises(ControlError, match="total"):
+        plan_from_estimate(training_json(125, total), name="p", project="p", start="2026-01")

@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 
 from infracast import estimate
+from infracast.control.plan_lines import Plan, PlanLine
 from infracast.control.plans import (
     finish_plan,
     list_plans,
     remove_plan,
     save_budget,
     save_estimate,
+    save_plan,
     show_plan,
 )
 from infracast.errors import ControlError
@@ -105,3 +107,40 @@ def test_a_plan_needs_a_name_and_a_project(ledger: Ledger) -> None:
         save_estimate(ledger, " ", small_training(), project="atlas", start="2026-01")
     with pytest.raises(ControlError, match="project"):
         save_estimate(ledger, "a", small_training(), project="", start="2026-01")
+
+
+# --- issue 10: amounts reach the ledger as written; any stored row is listed and removed ----
+
+
+def test_a_plan_made_in_python_stores_an_amount_in_e_notation_as_written(ledger: Ledger) -> None:
+    line = PlanLine(date(2026, 1, 1), "atlas", "compute", Decimal("1E+6"), "USD")
+    plan = Plan("big", "atlas", "training", "USD", date(2026, 1, 1), (line,))
+    saved = save_plan(ledger, plan)
+    assert saved.total == Decimal(1_000_000) and saved.lines[0].amount == Decimal(1_000_000)
+
+
+@pytest.mark.parametrize("amount", [Decimal("1e400"), Decimal("NaN"), Decimal("1e18")])
+def test_a_plan_amount_the_ledger_cannot_hold_is_one_sentence(
+    ledger: Ledger, amount: Decimal
+) -> None:
+    line = PlanLine(date(2026, 1, 1), "atlas", "compute", amount, "USD")
+    plan = Plan("big", "atlas", "training", "USD", date(2026, 1, 1), (line,))
+    with pytest.raises(ControlError, match="plan 'big', line 2026-01 compute: amount"):
+        save_plan(ledger, plan)
+    assert list_plans(ledger) == []
+
+
+def test_stored_plans_are_listed_shown_and_removed_whatever_they_hold(ledger: Ledger) -> None:
+    ledger.con.execute(
+        "INSERT INTO plans (plan, project, source, currency, total, starts, status, created_at) "
+        "VALUES ('odd', 'atlas', 'nonsense', 'US$', -5, DATE '2026-01-01', 'weird', now())"
+    )
+    ledger.con.execute(
+        "INSERT INTO plan_lines (plan, month, project, cost_category, amount, currency) "
+        "VALUES ('odd', DATE '2026-01-01', 'atlas', 'compute', -5, 'US$')"
+    )
+    [odd] = list_plans(ledger)
+    assert (odd.name, odd.status, odd.total) == ("odd", "weird", Decimal(-5))
+    assert show_plan(ledger, "odd") == odd
+    assert remove_plan(ledger, "odd") == odd
+    assert list_plans(ledger) == []

@@ -13,8 +13,11 @@ from infracast.control.projects import (
     earned_value,
     earned_value_series,
     list_projects,
+    project_plan,
     record_progress,
+    remove_project,
 )
+from infracast.control.rebudget import rebudget_suggestions
 from infracast.errors import ControlError
 from infracast.ledger.connection import Ledger
 from tests.analytics.ledgers import add_charges
@@ -127,7 +130,11 @@ def test_unknown_project_and_task_suggest_the_closest(ledger: Ledger) -> None:
 
 @pytest.mark.parametrize(
     ("percent", "etc", "message"),
-    [(101, None, "over 100"), (-1, None, "zero or more"), (10, "lots", "is not a number")],
+    [
+        (101, None, "over 100"),
+        (-1, None, "negative; it must be 0 or more"),
+        (10, "lots", "is not a number"),
+    ],
 )
 def test_bad_progress_is_refused(
     ledger: Ledger, percent: int, etc: str | None, message: str
@@ -156,3 +163,79 @@ def test_charges_of_other_projects_and_after_the_day_are_not_counted(ledger: Led
         ],
     )
     assert earned_value(ledger, "atlas", "2026-02-01").metrics.ac == D(7)  # 11 is on the day
+
+
+def test_a_budget_and_costs_in_e_notation_are_stored_as_written(ledger: Ledger) -> None:
+    tasks = [{**ATLAS["tasks"][0], "planned_cost": "2e3"}]
+    add_project(ledger, {**ATLAS, "budget": "1e4", "tasks": tasks})
+    [summary] = list_projects(ledger)
+    assert summary.bac == Decimal(10_000)  # not 1.00
+    plan, _ = project_plan(ledger, "atlas")
+    assert plan.tasks[0].planned_cost == Decimal(2_000)  # not 2.00
+
+
+# --- issue 10, item 4: a stored project that fails the model is listed, refused, removed -----
+
+
+@pytest.fixture
+def bad_projects(ledger: Ledger) -> Ledger:
+    """atlas (valid), and rows written by hand: budget 0; budget −5 with a task that ends
+    before it starts; a project without tasks."""
+    add_project(ledger, ATLAS)
+    con = ledger.con
+    con.execute("INSERT INTO projects VALUES ('zero', NULL, 0, 'USD', now())")
+    con.execute(
+        "INSERT INTO project_tasks VALUES ('zero', 't', 10, DATE '2026-01-01', DATE '2026-01-02',"
+        " NULL)"
+    )
+    con.execute("INSERT INTO projects VALUES ('negative', NULL, -5, 'USD', now())")
+    con.execute(
+        "INSERT INTO project_tasks VALUES ('negative', 't', 3, DATE '2026-01-02', "
+        "DATE '2026-01-01', NULL)"
+    )
+    con.execute("INSERT INTO projects VALUES ('empty', NULL, NULL, 'USD', now())")
+    return ledger
+
+
+def test_stored_projects_that_fail_the_model_are_listed_with_their_problem(
+    bad_projects: Ledger,
+) -> None:
+    problems = {p.project: p.problem for p in list_projects(bad_projects)}
+    assert problems["atlas"] is None
+    assert problems["zero"] == "budget 0 is zero; it must be more than 0."
+    assert problems["negative"] is not None and "budget -5 is negative" in problems["negative"]
+    assert "planned_end 2026-01-01 is not after planned_start" in problems["negative"]
+    assert problems["empty"] == "tasks must list at least one task."
+
+
+def test_earned_value_of_an_invalid_stored_project_says_why_and_how_to_fix_it(
+    bad_projects: Ledger,
+) -> None:
+    with pytest.raises(ControlError, match='project "zero" in the ledger is invalid') as caught:
+        earned_value(bad_projects, "zero", "2026-01-15")
+    assert caught.value.hint is not None and "infracast project remove zero" in caught.value.hint
+
+
+def test_an_invalid_stored_project_can_be_removed(bad_projects: Ledger) -> None:
+    removed = remove_project(bad_projects, "negative")
+    assert removed.project == "negative" and removed.problem is not None
+    assert [p.project for p in list_projects(bad_projects)] == ["atlas", "empty", "zero"]
+    assert bad_projects.con.execute(
+        "SELECT count(*) FROM project_tasks WHERE project = 'negative'"
+    ).fetchone() == (0,)
+
+
+def test_removing_a_project_removes_its_tasks_and_progress(ledger: Ledger) -> None:
+    add_atlas(ledger)
+    removed = remove_project(ledger, "atlas")
+    assert (removed.project, removed.tasks) == ("atlas", 3)
+    for table in ("projects", "project_tasks", "task_progress"):
+        assert ledger.con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+    with pytest.raises(ControlError, match='no project "atlas"'):
+        remove_project(ledger, "atlas")
+
+
+def test_rebudget_leaves_out_invalid_stored_projects_and_says_so(bad_projects: Ledger) -> None:
+    result = rebudget_suggestions(bad_projects, "2026-01-26")
+    assert {s.scope for s in result.scopes} == {"atlas", "atlas/data"}
+    assert any("left out" in n and "zero" in n and "negative" in n for n in result.notes)

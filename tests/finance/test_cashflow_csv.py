@@ -59,6 +59,12 @@ def test_a_bad_amount_names_the_line_and_column() -> None:
         parse_cashflows_csv('period,revenue,cost\n0,1,2\n1,0,"1,2"\n', source="f.csv")
 
 
+@pytest.mark.parametrize("cost", ["1e6", '"1,000,000"', "1_000_000", "1000000.00"])
+def test_an_amount_in_any_accepted_form_is_read_as_written(cost: str) -> None:
+    flows = parse_cashflows_csv(f"period,revenue,cost\n0,0,{cost}\n")
+    assert flows.column("benefit") == [-1_000_000]
+
+
 def test_a_negative_amount_says_to_write_it_positive() -> None:
     with pytest.raises(FinanceError, match="line 2, column cost: -700 is negative") as info:
         parse_cashflows_csv("period,revenue,cost\n0,0,-700\n")
@@ -82,7 +88,9 @@ def test_a_negative_amount_says_to_write_it_positive() -> None:
         ("period;revenue;cost\n0;1;2\n", "semicolons"),
         ("", "is empty"),
         ("period,revenue,cost\n", "holds no periods"),
-        ("period,cost\n0,NaN\n", "not a finite amount"),
+        ("period,cost\n0,NaN\n", "line 2, column cost: 'NaN' is not a number: write it as"),
+        ("period,cost\n0,1e400\n", "line 2, column cost: 1e400 is beyond what the ledger stores"),
+        ("period,cost\n0,$5\n", "line 2, column cost: '\\$5' is not a number"),
     ],
 )
 def test_bad_files_are_errors_that_say_where(text: str, message: str) -> None:

@@ -373,9 +373,9 @@ assets:
     with pytest.raises(IngestError) as caught:
         ingest_assets(ledger, write(tmp_path, bad), through=date(2025, 4, 30))
     message = str(caught.value)
-    assert "7 problems in the asset file; nothing was ingested" in message
+    assert "6 problems in the asset file; nothing was ingested" in message
     # the file starts with "defaults:" on line 1, so the first asset is on line 3
-    assert "line 3, asset a1: purchase_price must be greater than or equal to 0 (got -5)" in message
+    assert "line 3, asset a1: purchase_price -5 is negative; it must be 0 or more" in message
     assert "line 6, asset without id: id is required" in message
     assert (
         "line 9, asset a3: purchase_date must be a date written YYYY-MM-DD (got '2025-3-15')"
@@ -385,7 +385,8 @@ assets:
         "line 12, asset a4: unknown key 'purchse_price'. Did you mean \"purchase_price\"?"
         in message
     )
-    assert "line 12, asset a4: purchase_price is required" in message
+    # the misspelt key is the one problem: purchase_price is not also reported missing
+    assert "line 12, asset a4: purchase_price is required" not in message
     assert "line 15, asset a1: id 'a1' repeats the one at line 3" in message
     assert (
         "line 18, asset a6: power_kw is given but pue, energy_price_per_kwh, "
@@ -443,3 +444,26 @@ def test_docs_example_register_ingests(ledger: Ledger, tmp_path: Path) -> None:
         ledger, write(tmp_path, example), through=add_months(date(2025, 3, 1), 2)
     )
     assert result.status == "ingested" and result.rows_ingested >= 1
+
+
+# --- issue 10: an amount is read by the one parser (docs/numbers.md) ------------------------
+
+
+def test_a_price_in_e_notation_is_stored_and_charged_as_written(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    register = REGISTER.replace("purchase_price: 310000", "purchase_price: 3.1e5")
+    ingest_assets(ledger, write(tmp_path, register), through=date(2025, 3, 31))
+    stored = ledger.con.execute("SELECT purchase_price, salvage_value FROM assets").fetchone()
+    assert stored == (Decimal(310000), Decimal(31000))  # not 31 and 3.1
+    [(billed,)] = charges(ledger, "BilledCost", "ChargeCategory = 'Purchase'")
+    assert billed == Decimal(310000)
+
+
+def test_an_asset_amount_in_another_form_is_one_sentence(ledger: Ledger, tmp_path: Path) -> None:
+    register = REGISTER.replace("purchase_price: 310000", "purchase_price: $310,000")
+    with pytest.raises(IngestError) as caught:
+        ingest_assets(ledger, write(tmp_path, register), through=date(2025, 3, 31))
+    assert "line 9, asset dgx-01: purchase_price '$310,000' is not a number: write it as" in str(
+        caught.value
+    )

@@ -238,7 +238,7 @@ def test_invalid_entries_are_rejected_with_every_problem_listed(
     assert "7 problems in the manual entry file; nothing was ingested" in message
     assert "line 4, entry a: category 'sofware' is not one of compute" in message
     assert 'Did you mean "software"?' in message
-    assert "line 5, entry b: amount must be greater than or equal to 0 (got -1)" in message
+    assert "line 5, entry b: amount -1 is negative; it must be 0 or more" in message
     assert "line 6, entry c: frequency 'montly' is not one of" in message
     assert 'Did you mean "monthly"?' in message
     assert "line 7, entry d: end 2026-01-01 is not after start 2026-02-01" in message
@@ -286,3 +286,65 @@ def test_docs_example_entries_ingest(ledger: Ledger, tmp_path: Path) -> None:
     [example] = [b for b in blocks if "entries:" in b]
     result = ingest_manual(ledger, write(tmp_path, example), through=date(2026, 3, 31))
     assert result.status == "ingested" and result.rows_ingested == 3
+
+
+# --- issue 10: an amount is read by the one parser (docs/numbers.md) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [("1e6", "1000000"), ("1.5e3", "1500"), ("'1,000,000'", "1000000"), ("1_000", "1000"),
+     ("0100", "100"), ("1234.50", "1234.50"), ("12345678901234.567", "12345678901234.567")],
+)  # fmt: skip
+def test_an_amount_in_any_accepted_form_is_charged_as_written(
+    ledger: Ledger, tmp_path: Path, written: str, amount: str
+) -> None:
+    body = (
+        f"  - {{id: a, category: other, amount: {written}, frequency: one-time, start: 2026-01-01}}"
+    )
+    ingest_manual(ledger, write(tmp_path, entries(body)), through=date(2026, 1, 31))
+    assert rows(ledger, "BilledCost, EffectiveCost") == [(Decimal(amount), Decimal(amount))]
+
+
+def test_a_csv_amount_with_thousands_separators_is_read(ledger: Ledger, tmp_path: Path) -> None:
+    text = 'id,category,amount,currency,frequency,start\nx,other,"1,250.50",USD,one-time,2026-01-01'
+    ingest_manual(ledger, write(tmp_path, text, "manual.csv"), through=date(2026, 1, 31))
+    assert rows(ledger, "BilledCost") == [(Decimal("1250.50"),)]
+
+
+def test_amounts_in_other_forms_or_out_of_range_are_one_sentence_each(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    body = """
+  - {id: a, category: other, amount: 5 USD, frequency: monthly, start: 2026-01-01}
+  - {id: b, category: other, amount: 1e400, frequency: monthly, start: 2026-01-01}
+  - {id: c, category: other, amount: 0.0000000000001, frequency: monthly, start: 2026-01-01}
+  - {id: d, category: people, fte: 1.000.5, monthly_rate: 9000, start: 2026-01-01}
+"""
+    with pytest.raises(IngestError) as caught:
+        ingest_manual(ledger, write(tmp_path, entries(body)), through=date(2026, 1, 31))
+    message = str(caught.value)
+    assert "4 problems in the manual entry file" in message
+    assert "line 4, entry a: amount '5 USD' is not a number: write it as 1000000, 1e6" in message
+    assert "line 5, entry b: amount 1e400 is beyond what the ledger stores" in message
+    assert "line 6, entry c: amount 0.0000000000001 has 13 decimal places" in message
+    assert "line 7, entry d: fte '1.000.5' is not a number" in message
+
+
+def test_reingest_under_other_tag_settings_rederives_the_team(tmp_path: Path) -> None:
+    # The entry names no team; its tag key 'owner' names one only once team_tags says so.
+    path = write(
+        tmp_path,
+        entries("""
+  - {id: a, category: software, amount: 1, frequency: monthly, start: 2026-01-01,
+     tags: {owner: vision}}
+"""),
+    )
+    where = tmp_path / "ledger.duckdb"
+    with Ledger.open(where, settings=Settings()) as led:
+        ingest_manual(led, path, through=date(2026, 1, 31))
+        assert rows(led, "x_team") == [(None,)]
+    with Ledger.open(where, settings=Settings(team_tags=("owner",))) as led:
+        again = ingest_manual(led, path, through=date(2026, 1, 31))
+        assert again.status == "replaced"
+        assert rows(led, "x_team") == [("vision",)]

@@ -10,15 +10,15 @@ import typer
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
 from infracast.control.alerts import Alert, list_alerts, redeliver_alerts
+from infracast.control.budget_evaluation import BudgetStatus, budget_status
 from infracast.control.budget_spec import Budget, load_budgets, validate_budget
 from infracast.control.budgets import (
-    BudgetStatus,
-    budget_status,
-    get_budget,
+    InvalidBudget,
     list_budgets,
     remove_budget,
     set_budget,
     set_budgets,
+    stored_budget,
 )
 from infracast.control.spend_forecast import RUN_RATE, RUN_RATE_FORMULA
 from infracast.control.thresholds import format_pct
@@ -57,7 +57,9 @@ def _pcts(values: tuple[Any, ...]) -> str:
     return ",".join(format_pct(v) for v in values)
 
 
-def _budget_row(budget: Budget) -> dict[str, Any]:
+def _budget_row(budget: Budget | InvalidBudget) -> dict[str, Any]:
+    if isinstance(budget, InvalidBudget):
+        return {**budget.fields, "problem": budget.problem}
     return {
         "name": budget.name,
         "amount": budget.amount,
@@ -70,13 +72,16 @@ def _budget_row(budget: Budget) -> dict[str, Any]:
         "actual_thresholds": list(budget.actual_thresholds),
         "forecast_thresholds": list(budget.forecast_thresholds),
         "webhook": budget.webhook,
+        "problem": None,
     }
 
 
-def _budget_table_row(budget: Budget) -> dict[str, Any]:
+def _budget_table_row(budget: Budget | InvalidBudget) -> dict[str, Any]:
     row = _budget_row(budget)
-    row["actual_thresholds"] = _pcts(budget.actual_thresholds)
-    row["forecast_thresholds"] = _pcts(budget.forecast_thresholds)
+    row["actual_thresholds"] = _pcts(tuple(row["actual_thresholds"]))
+    row["forecast_thresholds"] = _pcts(tuple(row["forecast_thresholds"]))
+    if row["problem"]:
+        row["problem"] = "invalid: see below"  # the sentence is printed under the table
     return row
 
 
@@ -163,7 +168,8 @@ def set_(
     }
     with open_ledger(ledger_path) as ledger:
         try:
-            data = get_budget(ledger, name).model_dump()
+            found = stored_budget(ledger, name)
+            data = dict(found.fields) if isinstance(found, InvalidBudget) else found.model_dump()
         except ControlError:
             missing = [f"--{k}" for k in ("amount", "currency", "start") if given[k] is None]
             if missing:
@@ -179,6 +185,7 @@ def set_(
     row = {"action": action, **_budget_row(budget)}
     if fmt is OutputFormat.table:
         row.update(_budget_table_row(budget))
+    row.pop("problem")
     render([row], fmt, console=out, title=f"Budget {name} {action}", money=["amount"])
 
 
@@ -216,6 +223,10 @@ def load(
 def list_(ledger_path: LedgerOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Every budget with its scope, period and thresholds.
 
+    A stored budget that today's rules refuse (written by an older version or
+    by hand) is listed with its problem; correct it with budget set or delete
+    it with budget remove.
+
     Example:
 
       infracast budget list --format json
@@ -223,7 +234,10 @@ def list_(ledger_path: LedgerOption = None, fmt: FormatOption = OutputFormat.tab
     with open_ledger(ledger_path) as ledger:
         budgets = list_budgets(ledger)
     table = fmt is OutputFormat.table
+    invalid = [b for b in budgets if isinstance(b, InvalidBudget)]
     rows = [_budget_table_row(b) if table else _budget_row(b) for b in budgets]
+    if table and not invalid:
+        rows = [{k: v for k, v in row.items() if k != "problem"} for row in rows]
     render(
         rows,
         fmt,
@@ -233,11 +247,14 @@ def list_(ledger_path: LedgerOption = None, fmt: FormatOption = OutputFormat.tab
         empty="No budgets yet; create one with infracast budget set NAME --amount … "
         "--currency … --start ….",
     )
+    if table:
+        for budget in invalid:
+            err.print(f"{budget.name}: invalid: {budget.problem} {budget.fix}", highlight=False)
 
 
 @app.command()
 def remove(name: NameArgument, ledger_path: LedgerOption = None) -> None:
-    """Delete a budget (the alerts it raised stay, as history).
+    """Delete a budget, valid or not (the alerts it raised stay, as history).
 
     Example:
 
@@ -294,7 +311,8 @@ def status(
     Variance: amount - forecast. Status: over (actual above the amount),
     warning (a threshold reached or the forecast above the amount) or ok.
     Alerts are raised once per threshold and period, printed, stored, and
-    (with --notify) POSTed to the budget's webhook.
+    (with --notify) POSTed to the budget's webhook. A stored budget that
+    today's rules refuse has status invalid, with its problem and the fix.
 
     Examples:
 
@@ -398,7 +416,8 @@ def alerts(
     """
     with open_ledger(ledger_path) as ledger:
         if budget is not None and not list_alerts(ledger, budget):
-            get_budget(ledger, budget)  # an unknown name is an error; a removed one keeps history
+            # an unknown name is an error; a removed one keeps its history
+            stored_budget(ledger, budget)
         if redeliver:
             policy = RetryPolicy(attempts=attempts, backoff=backoff, timeout=timeout)
             tried = redeliver_alerts(ledger, budget, secret=webhook_secret(secret), policy=policy)

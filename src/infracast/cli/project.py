@@ -1,4 +1,4 @@
-"""`infracast project add | progress | list | status | rebudget`: earned value of projects."""
+"""`infracast project …`: projects with tasks and progress, their earned value; add and remove."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from infracast.control.projects import (
     earned_value_series,
     list_projects,
     record_progress,
+    remove_project,
 )
 from infracast.control.rebudget import rebudget_suggestions
 
@@ -145,12 +146,19 @@ def progress(
 def list_command(ledger: LedgerOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """List the tracked projects: currency, BAC, tasks, planned span, last progress.
 
+    A stored project that today's rules refuse (written by an older version or
+    by hand) is listed with its problem: add it again from its file, or remove it.
+
     Example:
 
       infracast project list --format json
     """
     with open_ledger(ledger, read_only=True) as led:
-        rows = [p.to_dict() for p in list_projects(led)]
+        found = list_projects(led)
+    rows = [p.to_dict() for p in found]
+    invalid = [p for p in found if p.problem]
+    if fmt is OutputFormat.table and not invalid:
+        rows = [{k: v for k, v in row.items() if k != "problem"} for row in rows]
     render(
         rows,
         fmt,
@@ -158,6 +166,34 @@ def list_command(ledger: LedgerOption = None, fmt: FormatOption = OutputFormat.t
         title="Projects",
         money=("bac",),
         empty="No project yet; add one with: infracast project add FILE.yaml",
+    )
+    if fmt is OutputFormat.table:
+        for p in invalid:
+            err.print(
+                f"{p.project}: invalid: {p.problem} Add it again from its file, or remove it "
+                f"with infracast project remove {p.project}.",
+                highlight=False,
+            )
+
+
+@app.command()
+def remove(
+    project: Annotated[str, typer.Argument(help="Project id (its x_project).")],
+    ledger: LedgerOption = None,
+) -> None:
+    """Stop tracking a project: delete it with its tasks and progress, valid or not.
+
+    Its charges stay in the ledger; only the plan and the progress go.
+
+    Example:
+
+      infracast project remove atlas-13b
+    """
+    with open_ledger(ledger) as led:
+        removed = remove_project(led, project)
+    err.print(
+        f"Removed project {removed.project} ({removed.tasks} tasks and their progress).",
+        highlight=False,
     )
 
 

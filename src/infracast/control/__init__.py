@@ -6,15 +6,16 @@ read and write its ``budgets``, ``alerts``, ``projects``, ``plans`` tables.
 """
 
 from infracast.control.alerts import Alert, list_alerts, redeliver_alerts
+from infracast.control.budget_evaluation import BudgetStatus, budget_status
 from infracast.control.budget_spec import Budget, load_budgets, validate_budget
 from infracast.control.budgets import (
-    BudgetStatus,
-    budget_status,
+    InvalidBudget,
     get_budget,
     list_budgets,
     remove_budget,
     set_budget,
     set_budgets,
+    stored_budget,
 )
 from infracast.control.cashflows import ledger_cashflows
 from infracast.control.earned_value import (
@@ -60,6 +61,7 @@ from infracast.control.projects import (
     earned_value_series,
     list_projects,
     record_progress,
+    remove_project,
 )
 from infracast.control.rebudget import (
     Move,
@@ -81,6 +83,7 @@ __all__ = [
     "EarnedValue",
     "Estimate",
     "Feedback",
+    "InvalidBudget",
     "Metrics",
     "Move",
     "Plan",
@@ -131,6 +134,7 @@ __all__ = [
     "redeliver_alerts",
     "remove_budget",
     "remove_plan",
+    "remove_project",
     "save_budget",
     "save_estimate",
     "save_plan",
@@ -139,6 +143,7 @@ __all__ = [
     "set_budgets",
     "show_plan",
     "sign",
+    "stored_budget",
     "validate_budget",
     "validate_definition",
     "write_ev_chart",

@@ -3,7 +3,7 @@
 ```yaml
 budgets:
   - name: research-compute
-    amount: 50000              # per period
+    amount: 50000              # per period: 50000, 5e4, 50_000 or 50,000 (docs/numbers.md)
     currency: USD
     period: month              # month | quarter | year | project
     start: 2026-01             # first day of the first period (YYYY-MM or YYYY-MM-DD)
@@ -16,7 +16,8 @@ budgets:
 ```
 
 :func:`load_budgets` reports every problem of a file at once, each naming the
-budget and the field (``budget 'gpu': period must be one of …``).
+budget and the field (``budget 'gpu': period must be one of …``); a misspelt
+field is reported as unknown, with the field it resembles, not also as missing.
 """
 
 from __future__ import annotations
@@ -31,14 +32,19 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from infracast.amounts import PositiveAmount, TextNumberLoader
 from infracast.analytics.filters import parse_filter
 from infracast.control.budget_periods import PERIOD_KINDS, boundary_problem
 from infracast.control.thresholds import plain_decimal
 from infracast.control.webhook import check_webhook_url
 from infracast.errors import ControlError, InfracastError, did_you_mean
 from infracast.ledger import focus_spec
+from infracast.ledger.registers import misspelt_missing
 
-_HINT = "Fix them and try again; docs/budget.md shows every field of a budget."
+_HINT = (
+    "Fix them and try again; docs/budget.md shows every field of a budget, docs/numbers.md "
+    "how to write an amount."
+)
 DEFAULT_ACTUAL_THRESHOLDS = (Decimal(50), Decimal(80), Decimal(100))
 DEFAULT_FORECAST_THRESHOLDS = (Decimal(100),)
 METRICS: tuple[str, ...] = ("effective_cost", "billed_cost")
@@ -50,7 +56,7 @@ class Budget(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/ -]*$")
-    amount: Decimal = Field(gt=0, description="per period, in currency")
+    amount: PositiveAmount = Field(description="per period, in currency (docs/numbers.md)")
     currency: str
     period: str = "month"
     start: date = Field(description="first day of the first period")
@@ -174,7 +180,15 @@ def _problems(data: Any, who: str) -> tuple[Budget | None, list[str]]:
     try:
         return Budget.model_validate(dict(data)), []
     except ValidationError as exc:
-        return None, [f"{who}: {_describe(e)}" if who else _describe(e) for e in exc.errors()]
+        errors = exc.errors()
+        skip = misspelt_missing(errors, lambda loc: list(Budget.model_fields))  # follow-ons
+        described = [_describe(e) for i, e in enumerate(errors) if i not in skip]
+        return None, [f"{who}: {d}" if who else d for d in described]
+
+
+def budget_or_problems(data: Mapping[str, Any]) -> tuple[Budget | None, list[str]]:
+    """``data`` as a :class:`Budget`, or None and every problem (``amount 0 is zero; …``)."""
+    return _problems(data, "")
 
 
 def validate_budget(data: Mapping[str, Any] | Budget, source: str = "the budget") -> Budget:
@@ -221,7 +235,7 @@ def load_budgets(path: str | Path) -> list[Budget]:
     if not file.is_file():
         raise ControlError(f"no such file: {file}.", hint="Check the path of the budgets YAML.")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=TextNumberLoader)
     except yaml.YAMLError as exc:
         raise ControlError(f"{file} is not valid YAML: {exc}", hint=_HINT) from None
     return validate_budgets(data, source=str(file))

@@ -1,46 +1,28 @@
-"""Budgets over the ledger: define them, and see each one's status against actual and forecast.
+"""Budgets in the ledger (table ``budgets``): store, read, list and remove them.
 
-:func:`budget_status` evaluates each budget in the period containing ``as_of``
-(default: the start of today, UTC, so only whole days are counted):
-
-- actual = Σ metric of the charges in scope, in the budget's currency, whose
-  ChargePeriodStart is in ``[period start, min(as_of, period end))``; charges
-  in scope in other currencies are reported beside it, never converted;
-- forecast = spend expected by the period's end
-  (:func:`infracast.control.spend_forecast.forecast_period_spend`, the run rate
-  until the forecasting models plug in there);
-- variance = amount − forecast (negative: the forecast overruns);
-- thresholds reached raise alerts once per period
-  (:mod:`infracast.control.alerts`), which are POSTed to the budget's webhook
-  when ``notify`` is set.
+A budget is validated (:class:`~infracast.control.budget_spec.Budget`) before
+it is stored. A stored row that today's rules refuse (written by an older
+version, or by hand) is read as an :class:`InvalidBudget`: it is listed with
+its problem, reported by ``budget status`` as ``invalid`` with the fix, can be
+corrected with ``budget set`` and removed with ``budget remove``; nothing
+that reads the table fails because of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from infracast.analytics.periods import Instant, parse_instant
-from infracast.control.alerts import Alert, Post, deliver_alerts, list_alerts, raise_alerts
-from infracast.control.budget_periods import BudgetPeriod, period_at
-from infracast.control.budget_spec import Budget
-from infracast.control.spend import SpendScope, spend
-from infracast.control.spend_forecast import RUN_RATE, forecast_period_spend
-from infracast.control.thresholds import (
-    crossings,
-    fraction_to_pct,
-    pct_to_fraction,
-    percent_of,
-    plain_decimal,
-    status_of,
-)
-from infracast.control.webhook import RetryPolicy, post_json
+from infracast.control.budget_spec import Budget, budget_or_problems
+from infracast.control.thresholds import fraction_to_pct, pct_to_fraction, plain_decimal
 from infracast.errors import ControlError, did_you_mean
+from infracast.ledger.records import utcnow
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import duckdb
 
     from infracast.ledger.connection import Ledger
@@ -58,65 +40,41 @@ _COLUMNS = (
     "forecast_thresholds",
     "webhook_url",
 )
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM budgets"
+_CREATE_HINT = (
+    "See the budgets with infracast budget list; create one with infracast budget "
+    "set NAME --amount … --currency … --start …."
+)
 
 
 @dataclass(frozen=True)
-class BudgetStatus:
-    """One budget in one period: actual, forecast, variance, status and the alerts raised now."""
+class InvalidBudget:
+    """A stored budget that today's rules refuse: listed, reported and removable, never evaluated.
 
-    budget: str
-    period: BudgetPeriod | None
-    as_of: datetime
-    amount: Decimal
-    currency: str
-    actual: Decimal
-    forecast: Decimal
-    forecast_method: str
-    status: str
-    new_alerts: tuple[Alert, ...] = ()
-    other_currencies: dict[str, Decimal] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
+    ``fields`` are the stored values under the names of :class:`Budget`'s fields.
+    """
+
+    name: str
+    fields: Mapping[str, Any]
+    problems: tuple[str, ...]
 
     @property
-    def actual_pct(self) -> Decimal:
-        """Actual as a percentage of the amount, to a tenth."""
-        return percent_of(self.actual, self.amount)
+    def problem(self) -> str:
+        """Every problem, in one sentence (ending with a full stop)."""
+        return "; ".join(p.rstrip(".") for p in self.problems) + "."
 
     @property
-    def forecast_pct(self) -> Decimal:
-        """Forecast as a percentage of the amount, to a tenth."""
-        return percent_of(self.forecast, self.amount)
-
-    @property
-    def variance(self) -> Decimal:
-        """Amount − forecast: what is left at the period's end (negative: an overrun)."""
-        return self.amount - self.forecast
+    def fix(self) -> str:
+        """The commands that mend or remove it, as a sentence."""
+        name = shlex.quote(self.name)
+        return (
+            f"Correct it with infracast budget set {name} and the flag of the field "
+            f"(e.g. --amount 50000), or delete it with infracast budget remove {name}."
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, keys in a fixed order (the JSON of ``budget status``)."""
-        return {
-            "budget": self.budget,
-            "period": self.period.label if self.period else None,
-            "period_start": self.period.start if self.period else None,
-            "period_end": self.period.end if self.period else None,
-            "as_of": self.as_of,
-            "currency": self.currency,
-            "amount": self.amount,
-            "actual": self.actual,
-            "actual_pct": self.actual_pct,
-            "forecast": self.forecast,
-            "forecast_pct": self.forecast_pct,
-            "forecast_method": self.forecast_method,
-            "variance": self.variance,
-            "status": self.status,
-            "new_alerts": [alert.to_dict() for alert in self.new_alerts],
-            "other_currencies": dict(self.other_currencies),
-            "notes": list(self.notes),
-        }
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+        """The stored fields and the problem (the JSON of ``budget list`` for this row)."""
+        return {**self.fields, "problem": self.problem}
 
 
 def _values(budget: Budget) -> list[Any]:
@@ -135,27 +93,33 @@ def _values(budget: Budget) -> list[Any]:
     ]
 
 
-def _budget(row: Iterable[Any]) -> Budget:
+def _fields(row: Iterable[Any]) -> dict[str, Any]:
     v = dict(zip(_COLUMNS, row, strict=True))
-    return Budget(
-        name=v["name"],
-        amount=plain_decimal(v["amount"]),
-        currency=v["currency"],
-        period=v["period"],
-        start=v["starts"],
-        end=v["ends"],
-        filters=tuple(v["filters"]),
-        metric=v["metric"],
-        actual_thresholds=tuple(fraction_to_pct(f) for f in v["actual_thresholds"]),
-        forecast_thresholds=tuple(fraction_to_pct(f) for f in v["forecast_thresholds"]),
-        webhook=v["webhook_url"],
-    )
+    return {
+        "name": v["name"],
+        "amount": plain_decimal(v["amount"]),
+        "currency": v["currency"],
+        "period": v["period"],
+        "start": v["starts"],
+        "end": v["ends"],
+        "filters": list(v["filters"] or ()),
+        "metric": v["metric"],
+        "actual_thresholds": [fraction_to_pct(f) for f in v["actual_thresholds"] or ()],
+        "forecast_thresholds": [fraction_to_pct(f) for f in v["forecast_thresholds"] or ()],
+        "webhook": v["webhook_url"],
+    }
+
+
+def _read(row: Iterable[Any]) -> Budget | InvalidBudget:
+    fields = _fields(row)
+    budget, problems = budget_or_problems(fields)
+    if budget is not None:
+        return budget
+    return InvalidBudget(str(fields["name"]), fields, tuple(problems))
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, budget: Budget, now: datetime) -> str:
-    row = con.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM budgets WHERE name = ?", [budget.name]
-    ).fetchone()
+    row = con.execute(f"{_SELECT} WHERE name = ?", [budget.name]).fetchone()
     if row is None:
         con.execute(
             f"INSERT INTO budgets ({', '.join(_COLUMNS)}, created_at, updated_at) "
@@ -163,7 +127,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, budget: Budget, now: datetime) -> st
             [*_values(budget), now, now],
         )
         return "created"
-    if _budget(row) == budget:
+    if _read(row) == budget:
         return "unchanged"
     assignments = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
     con.execute(
@@ -183,152 +147,45 @@ def _upsert(con: duckdb.DuckDBPyConnection, budget: Budget, now: datetime) -> st
 def set_budget(ledger: Ledger, budget: Budget) -> str:
     """Create or replace ``budget`` (by name); return created, updated or unchanged."""
     with ledger.transaction() as con:
-        return _upsert(con, budget, _now())
+        return _upsert(con, budget, utcnow())
 
 
 def set_budgets(ledger: Ledger, budgets: Iterable[Budget]) -> list[tuple[str, str]]:
     """Create or replace several budgets in one transaction: ``[(name, action), ...]``."""
-    now = _now()
+    now = utcnow()
     with ledger.transaction() as con:
         return [(b.name, _upsert(con, b, now)) for b in budgets]
 
 
-def list_budgets(ledger: Ledger) -> list[Budget]:
-    """Every budget, by name."""
-    rows = ledger.con.execute(f"SELECT {', '.join(_COLUMNS)} FROM budgets ORDER BY name").fetchall()
-    return [_budget(row) for row in rows]
+def list_budgets(ledger: Ledger) -> list[Budget | InvalidBudget]:
+    """Every stored budget, by name; a row today's rules refuse is an :class:`InvalidBudget`."""
+    return [_read(row) for row in ledger.con.execute(f"{_SELECT} ORDER BY name").fetchall()]
 
 
-def get_budget(ledger: Ledger, name: str) -> Budget:
-    """The budget called ``name``; ControlError (with did-you-mean) when there is none."""
-    row = ledger.con.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM budgets WHERE name = ?", [name]
-    ).fetchone()
+def stored_budget(ledger: Ledger, name: str) -> Budget | InvalidBudget:
+    """The stored budget ``name``, valid or not; ControlError (with did-you-mean) if none."""
+    row = ledger.con.execute(f"{_SELECT} WHERE name = ?", [name]).fetchone()
     if row is None:
         names = [r[0] for r in ledger.con.execute("SELECT name FROM budgets").fetchall()]
         raise ControlError(
-            f'no budget called "{name}".{did_you_mean(name, names)}',
-            hint="See the budgets with infracast budget list; create one with infracast budget "
-            "set NAME --amount … --currency … --start ….",
+            f'no budget called "{name}".{did_you_mean(name, names)}', hint=_CREATE_HINT
         )
-    return _budget(row)
+    return _read(row)
 
 
-def remove_budget(ledger: Ledger, name: str) -> Budget:
-    """Delete the budget ``name`` (its alerts stay, as history); return what was removed."""
-    budget = get_budget(ledger, name)
+def get_budget(ledger: Ledger, name: str) -> Budget:
+    """The budget called ``name``; ControlError when there is none or it is invalid."""
+    found = stored_budget(ledger, name)
+    if isinstance(found, InvalidBudget):
+        raise ControlError(
+            f'budget "{name}" in the ledger is invalid: {found.problem}',
+            hint=found.fix,
+        )
+    return found
+
+
+def remove_budget(ledger: Ledger, name: str) -> Budget | InvalidBudget:
+    """Delete the budget ``name``, valid or not (its alerts stay, as history); return it."""
+    budget = stored_budget(ledger, name)
     ledger.con.execute("DELETE FROM budgets WHERE name = ?", [name])
     return budget
-
-
-def parse_as_of(as_of: Instant | None) -> datetime:
-    """``as_of`` as a naive UTC instant; None means the start of today (UTC)."""
-    parsed = parse_instant(as_of, name="as_of")
-    if parsed is not None:
-        return parsed
-    now = _now()
-    return datetime(now.year, now.month, now.day)
-
-
-def evaluate_budget(
-    ledger: Ledger,
-    budget: Budget,
-    as_of: datetime,
-    *,
-    notify: bool = True,
-    secret: str | None = None,
-    policy: RetryPolicy | None = None,
-    post: Post = post_json,
-) -> BudgetStatus:
-    """The status of one budget at ``as_of``; raise (and, with ``notify``, deliver) alerts."""
-    period = period_at(budget.period, budget.start, budget.end, as_of)
-    if period is None:
-        return BudgetStatus(
-            budget=budget.name,
-            period=None,
-            as_of=as_of,
-            amount=budget.amount,
-            currency=budget.currency,
-            actual=Decimal(0),
-            forecast=Decimal(0),
-            forecast_method=RUN_RATE,
-            status="not_started",
-            notes=(f"the budget starts on {budget.start}",),
-        )
-    scope = SpendScope(budget.filters, budget.currency, budget.metric)
-    actual = spend(ledger, scope, period.start_instant, period.counted_until(as_of))
-    forecast = forecast_period_spend(ledger, scope, period, as_of, actual=actual)
-    crossed = crossings(
-        budget.amount,
-        actual.amount,
-        forecast.amount,
-        budget.actual_thresholds,
-        budget.forecast_thresholds,
-    )
-    raised = raise_alerts(
-        ledger,
-        budget.name,
-        period,
-        budget.amount,
-        budget.currency,
-        crossed,
-        method=forecast.method,
-        webhook_url=budget.webhook,
-        now=_now(),
-    )
-    notes = [forecast.note] if forecast.note else []
-    notes += [
-        f"charges in scope in {code} ({total:,.2f} {code}) are not counted in this "
-        f"{budget.currency} budget (no conversion)"
-        for code, total in actual.other_currencies.items()
-    ]
-    if notify and budget.webhook:
-        waiting = list_alerts(ledger, budget.name, undelivered=True)
-        delivered = deliver_alerts(ledger, waiting, secret=secret, policy=policy, post=post)
-        by_id = {a.alert_id: a for a in delivered}
-        raised = [by_id.get(a.alert_id, a) for a in raised]
-        failed = [a for a in delivered if a.delivery_status != "delivered"]
-        if failed:
-            notes.append(
-                f"{len(failed)} alert(s) not delivered to the webhook "
-                f"({failed[-1].delivery_error}); they are kept: "
-                "infracast budget alerts --redeliver tries again"
-            )
-    return BudgetStatus(
-        budget=budget.name,
-        period=period,
-        as_of=as_of,
-        amount=budget.amount,
-        currency=budget.currency,
-        actual=actual.amount,
-        forecast=forecast.amount,
-        forecast_method=forecast.method,
-        status=status_of(budget.amount, actual.amount, forecast.amount, crossed),
-        new_alerts=tuple(raised),
-        other_currencies=actual.other_currencies,
-        notes=tuple(notes),
-    )
-
-
-def budget_status(
-    ledger: Ledger,
-    name: str | None = None,
-    *,
-    as_of: Instant | None = None,
-    notify: bool = True,
-    secret: str | None = None,
-    policy: RetryPolicy | None = None,
-    post: Post = post_json,
-) -> list[BudgetStatus]:
-    """The status of one budget (``name``) or of every budget, at ``as_of``.
-
-    Alerts are raised once per threshold and period and stored; with
-    ``notify``, alerts with a webhook that are not yet delivered (new ones and
-    earlier failures) are POSTed, signed with ``secret`` when one is given.
-    """
-    when = parse_as_of(as_of)
-    budgets = [get_budget(ledger, name)] if name is not None else list_budgets(ledger)
-    return [
-        evaluate_budget(ledger, b, when, notify=notify, secret=secret, policy=policy, post=post)
-        for b in budgets
-    ]

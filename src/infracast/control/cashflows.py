@@ -92,7 +92,8 @@ def _no_charges(
     if project in known:
         return FinanceError(
             f"project {project!r} has no charges in the ledger{when}.",
-            hint="Widen --start/--end, or check its charges: infracast costs --by project,month",
+            hint="Widen the period (--from/--to), or check its charges: "
+            "infracast costs --by project,month",
         )
     return FinanceError(
         f"no project {project!r} in the ledger.{did_you_mean(project, known)}",

@@ -60,7 +60,7 @@ def describe_option(option: Mapping[str, Any]) -> str:
     where = " ".join(
         str(option[k]) for k in ("provider", "region", "instance_type") if option.get(k)
     )
-    price = as_decimal(option["price_per_accelerator_hour"])
+    price = as_decimal(option["price_per_accelerator_hour"], "price_per_accelerator_hour")
     return (
         f"{where} {option['pricing_model']} at {price:.4f} {option['currency']}/accelerator-hour "
         f"({option.get('source') or 'no source given'}, as of {option.get('as_of')})"
@@ -84,7 +84,7 @@ def _flags(option: Mapping[str, Any]) -> str:
 
 def _option_flags(option: Mapping[str, Any]) -> str:
     """An option as its price and the flags that choose it (the full source: plan show)."""
-    price = as_decimal(option["price_per_accelerator_hour"])
+    price = as_decimal(option["price_per_accelerator_hour"], "price_per_accelerator_hour")
     what = option.get("instance_type") or "?"
     return f"{price:.4f} {option['currency']}/accelerator-hour, {what}: {_flags(option)}"
 
@@ -180,7 +180,7 @@ def plan_from_estimate(
                 "planned.",
                 hint="Pass --months N (months=N), e.g. --months 12.",
             )
-        monthly = as_decimal(option["monthly_cost"])
+        monthly = as_decimal(option["monthly_cost"], "monthly_cost")
         placed = each_month(monthly, instant.date(), months)
         notes = [
             f"Serving for {months} calendar months from {month_label(instant.date())}: "
@@ -194,7 +194,7 @@ def plan_from_estimate(
             raise ControlError(
                 f"the estimate's run takes {hours} hours; nothing to plan.", hint=ESTIMATE_HINT
             )
-        total = as_decimal(option["total"])
+        total = as_decimal(option["total"], "total")
         placed = spread_over_hours(total, instant, hours)
         notes = [
             f"{cents(total)} {currency} ({source}) spread over the run's {hours:,.1f} "
@@ -252,7 +252,7 @@ def _energy_lines(
             hint=f"Estimate again with --set energy_currency={currency} and an energy_price in "
             f"{currency}.",
         )
-    amount = as_decimal(total)
+    amount = as_decimal(total, "energy total")
     price = f"{block.get('price_per_kwh')} {currency}/kWh"
     if kind == "inference":
         assert months is not None
@@ -313,7 +313,8 @@ def estimate_features(
         features["accelerator_hours"] = per_month * months
     features["provider"] = option.get("provider")
     features["pricing_model"] = option.get("pricing_model")
-    features["price_per_accelerator_hour"] = float(as_decimal(option["price_per_accelerator_hour"]))
+    price = as_decimal(option["price_per_accelerator_hour"], "price_per_accelerator_hour")
+    features["price_per_accelerator_hour"] = float(price)
     return features
 
 

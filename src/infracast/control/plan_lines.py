@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from infracast.amounts import AmountError, parse_number
 from infracast.analytics.periods import parse_instant
 from infracast.errors import ControlError, QueryError
 from infracast.estimate.money import cents
@@ -38,6 +39,9 @@ from infracast.estimate.project import ProjectBudget
 from infracast.ledger.schema import COST_CATEGORIES
 
 ZERO = Decimal("0.00")
+_ESTIMATE_HINT = (
+    "Use the JSON that infracast estimate training|finetune|inference --format json writes."
+)
 
 
 @dataclass(frozen=True)
@@ -200,13 +204,17 @@ def _hours(span: timedelta) -> Decimal:
     return seconds / 3600
 
 
-def as_decimal(value: Any) -> Decimal:
-    """A JSON number as a Decimal (a float by its shortest repr, not its binary value)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(str(value))
+def as_decimal(value: Any, name: str = "amount") -> Decimal:
+    """A number of an estimate's JSON (``name`` its key) as a plain Decimal of zero or more.
+
+    Read by :func:`infracast.amounts.parse_number` (a float by its shortest repr,
+    not its binary value); every decimal is kept, as the plan rounds to the cent
+    where it places the money. Anything else is a ControlError naming the key.
+    """
+    try:
+        return parse_number(value, name=name, allow_negative=False)
+    except AmountError as exc:
+        raise ControlError(f"the estimate's {exc.message}", hint=_ESTIMATE_HINT) from None
 
 
 def as_date(value: Any) -> date | None:

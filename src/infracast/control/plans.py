@@ -10,14 +10,16 @@ learned estimator (:mod:`infracast.control.feedback`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from infracast.amounts import AmountError, parse_amount
 from infracast.control.plan_estimates import HasJson, plan_from_estimate
-from infracast.control.plan_lines import Plan, PlanLine, plan_from_budget
+from infracast.control.plan_lines import Plan, PlanLine, month_label, plan_from_budget
 from infracast.errors import ControlError, did_you_mean
 from infracast.estimate.project import ProjectBudget
 
@@ -27,12 +29,31 @@ if TYPE_CHECKING:
 CENT = Decimal("0.01")
 
 
+def _checked(plan: Plan) -> Plan:
+    """``plan`` with every amount as the ledger binds it (plain, finite, in range, 12 places).
+
+    The amounts of a plan made by :mod:`infracast.control.plan_estimates` or
+    :func:`~infracast.control.plan_lines.plan_from_budget` are cents already; this
+    guards a plan made any other way (docs/numbers.md).
+    """
+    lines = []
+    for line in plan.lines:
+        where = f"plan {plan.name!r}, line {month_label(line.month)} {line.cost_category}"
+        try:
+            amount = parse_amount(line.amount, where=where, allow_negative=True)
+        except AmountError as exc:
+            raise ControlError(exc.message, hint="Give every line an amount in range.") from None
+        lines.append(dataclasses.replace(line, amount=amount))
+    return dataclasses.replace(plan, lines=tuple(lines))
+
+
 def save_plan(ledger: Ledger, plan: Plan, *, replace: bool = False) -> Plan:
     """Store ``plan``; a plan of the same name is an error unless ``replace``."""
     if not plan.lines:
         raise ControlError(
             f"plan {plan.name!r} has no planned charges.", hint="Check the estimate or budget."
         )
+    plan = _checked(plan)
     currencies = {line.currency for line in plan.lines}
     if currencies != {plan.currency}:
         raise ControlError(

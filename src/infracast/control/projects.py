@@ -9,12 +9,14 @@ filters keep. The formulas are in :mod:`infracast.control.earned_value`.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from infracast.amounts import AmountError, parse_amount, parse_number
 from infracast.analytics.costs import costs
 from infracast.analytics.filters import Filter, parse_filters
 from infracast.analytics.periods import parse_instant
@@ -29,7 +31,12 @@ from infracast.control.earned_value import (
     evaluate,
 )
 from infracast.control.ev_series import SeriesPoint, check_series_grain, series
-from infracast.control.project_definition import ProjectDefinition, validate_definition
+from infracast.control.project_definition import (
+    ProjectDefinition,
+    definition_problems,
+    validate_definition,
+)
+from infracast.control.thresholds import plain_decimal
 from infracast.errors import ControlError, QueryError, did_you_mean
 
 if TYPE_CHECKING:
@@ -66,15 +73,13 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _amount(value: Any, what: str, example: str) -> Decimal:
-    """``value`` as a Decimal of zero or more, or a ControlError naming ``what``."""
+def _number(value: Any, what: str, example: str, *, money: bool) -> Decimal:
+    """``value`` as a Decimal of zero or more (docs/numbers.md), or a ControlError naming it."""
+    parse = parse_amount if money else parse_number
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ControlError(f"{what} {value!r} is not a number.", hint=example) from None
-    if not amount.is_finite() or amount < 0:
-        raise ControlError(f"{what} {value!r} must be zero or more.", hint=example)
-    return amount
+        return parse(value, name=what, allow_negative=False)
+    except AmountError as exc:
+        raise ControlError(exc.message, hint=example) from None
 
 
 # --- storing ----------------------------------------------------------------------------
@@ -201,14 +206,20 @@ def record_progress(
             f'project "{project}" has no task "{task}".{did_you_mean(task, tasks)}',
             hint=f"Its tasks: {', '.join(tasks)}.",
         )
-    percent = _amount(percent_complete, "percent complete", "Give 0 to 100 (60 = 60 %).")
+    percent = _number(
+        percent_complete, "percent complete", "Give 0 to 100 (60 = 60 %).", money=False
+    )
     if percent > 100:
         raise ControlError(
             f"percent complete {percent_complete} is over 100.", hint="Give 0 to 100 (60 = 60 %)."
         )
     etc = None
     if estimate_to_complete is not None:
-        etc = cents(_amount(estimate_to_complete, "estimate to complete", "Write 1250 or 1250.50."))
+        etc = cents(
+            _number(
+                estimate_to_complete, "estimate to complete", "Write 1250 or 1.25e3.", money=True
+            )
+        )
     day = as_of_date(as_of)
     with ledger.transaction() as con:
         where = "project = ? AND task = ? AND as_of = ?"
@@ -240,8 +251,8 @@ def project_ids(ledger: Ledger) -> list[str]:
     return [r[0] for r in ledger.con.execute("SELECT project FROM projects ORDER BY 1").fetchall()]
 
 
-def project_plan(ledger: Ledger, project: str) -> tuple[ProjectPlan, dict[str, tuple[str, ...]]]:
-    """The project's plan and the filters of each task that has some."""
+def _stored(ledger: Ledger, project: str) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The project's row (name, budget, currency) and its task rows, as stored."""
     row = ledger.con.execute(
         "SELECT name, budget, currency FROM projects WHERE project = ?", [project]
     ).fetchone()
@@ -255,10 +266,48 @@ def project_plan(ledger: Ledger, project: str) -> tuple[ProjectPlan, dict[str, t
         "WHERE project = ? ORDER BY planned_start, task",
         [project],
     ).fetchall()
+    return tuple(row), [tuple(r) for r in rows]
+
+
+def project_plan(ledger: Ledger, project: str) -> tuple[ProjectPlan, dict[str, tuple[str, ...]]]:
+    """The project's plan and the filters of each task that has some."""
+    row, rows = _stored(ledger, project)
     tasks = tuple(PlannedTask(r[0], cents(r[1]), r[2], r[3], own_actuals=bool(r[4])) for r in rows)
     budget = cents(row[1]) if row[1] is not None else None
     plan = ProjectPlan(project=project, currency=row[2], tasks=tasks, budget=budget, name=row[0])
     return plan, {r[0]: tuple(r[4]) for r in rows if r[4]}
+
+
+def stored_problems(ledger: Ledger, project: str) -> list[str]:
+    """What today's rules refuse in the stored project (none: it is valid).
+
+    A row written by an older version, or by hand, may fail them; it can still
+    be listed and removed, but not evaluated.
+    """
+    row, rows = _stored(ledger, project)
+    tasks = [
+        {
+            "task": r[0],
+            "planned_cost": plain_decimal(r[1]),
+            "planned_start": r[2],
+            "planned_end": r[3],
+            **({"filters": list(r[4])} if r[4] else {}),
+        }
+        for r in rows
+    ]
+    budget = plain_decimal(row[1]) if row[1] is not None else None
+    data = {"project": project, "name": row[0], "currency": row[2], "budget": budget}
+    return [p.rstrip(".") for p in definition_problems({**data, "tasks": tasks})]
+
+
+def _valid(ledger: Ledger, project: str) -> None:
+    problems = stored_problems(ledger, project)
+    if problems:
+        raise ControlError(
+            f'project "{project}" in the ledger is invalid: {"; ".join(problems)}.',
+            hint=f"Add it again from its file (infracast project add FILE.yaml), or delete it "
+            f"(infracast project remove {shlex.quote(project)}).",
+        )
 
 
 def project_progress(ledger: Ledger, project: str) -> list[Progress]:
@@ -317,6 +366,7 @@ def actual_cost_by_period(
 def earned_value(ledger: Ledger, project: str, as_of: str | date | None = None) -> EarnedValue:
     """PV, EV, AC, CV, SV, CPI, SPI, EACs, ETC, VAC and TCPI of ``project`` as of a day."""
     day = as_of_date(as_of)
+    _valid(ledger, project)
     plan, filters = project_plan(ledger, project)
     actuals = actual_cost(ledger, plan, day, filters)
     return evaluate(plan, project_progress(ledger, project), actuals, day)
@@ -328,6 +378,7 @@ def earned_value_series(
     """Cumulative PV, EV and AC of ``project`` at the end of each month or week to the day."""
     grain = check_series_grain(by)
     day = as_of_date(as_of)
+    _valid(ledger, project)
     plan, _ = project_plan(ledger, project)
     by_period = actual_cost_by_period(ledger, plan, day, grain)
     return series(plan, project_progress(ledger, project), by_period, day, grain)
@@ -346,30 +397,45 @@ class ProjectSummary:
     planned_start: date | None
     planned_end: date | None
     last_progress: date | None
+    problem: str | None = None  # what today's rules refuse in the stored project
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def project_summary(ledger: Ledger, project: str) -> ProjectSummary:
+    """One tracked project, valid or not (``problem`` says what is wrong with it)."""
+    plan, _ = project_plan(ledger, project)
+    last = ledger.con.execute(
+        "SELECT max(as_of) FROM task_progress WHERE project = ?", [project]
+    ).fetchone()
+    problems = stored_problems(ledger, project)
+    return ProjectSummary(
+        project=project,
+        name=plan.name,
+        currency=plan.currency,
+        bac=plan.bac,
+        budget_given=plan.budget is not None,
+        tasks=len(plan.tasks),
+        planned_start=plan.planned_start,
+        planned_end=plan.planned_end,
+        last_progress=last[0] if last else None,
+        problem="; ".join(problems) + "." if problems else None,
+    )
+
+
 def list_projects(ledger: Ledger) -> list[ProjectSummary]:
-    """Every tracked project, by id."""
-    out = []
-    for project in project_ids(ledger):
-        plan, _ = project_plan(ledger, project)
-        last = ledger.con.execute(
-            "SELECT max(as_of) FROM task_progress WHERE project = ?", [project]
-        ).fetchone()
-        out.append(
-            ProjectSummary(
-                project=project,
-                name=plan.name,
-                currency=plan.currency,
-                bac=plan.bac,
-                budget_given=plan.budget is not None,
-                tasks=len(plan.tasks),
-                planned_start=plan.planned_start,
-                planned_end=plan.planned_end,
-                last_progress=last[0] if last else None,
-            )
-        )
-    return out
+    """Every tracked project, by id, valid or not."""
+    return [project_summary(ledger, project) for project in project_ids(ledger)]
+
+
+def remove_project(ledger: Ledger, project: str) -> ProjectSummary:
+    """Delete a project with its tasks and progress updates, valid or not; return what it was.
+
+    Its charges stay in the ledger (they are the bills'); only the tracking goes.
+    """
+    summary = project_summary(ledger, project)
+    with ledger.transaction() as con:
+        for table in ("task_progress", "project_tasks", "projects"):
+            con.execute(f"DELETE FROM {table} WHERE project = ?", [project])
+    return summary

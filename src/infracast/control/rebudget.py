@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from infracast.control.earned_value import ZERO, EarnedValue
-from infracast.control.projects import as_of_date, earned_value, project_ids
+from infracast.control.projects import as_of_date, earned_value, project_ids, stored_problems
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
@@ -238,5 +238,17 @@ def rebudget_suggestions(
 ) -> Rebudget:
     """Suggested budget moves among the tracked projects (or ``projects``) and their tasks."""
     day = as_of_date(as_of)
-    names = list(projects) if projects else project_ids(ledger)
-    return suggest(forecasts([earned_value(ledger, p, day) for p in names]), day)
+    if projects:
+        names, invalid = list(projects), []
+    else:
+        every = project_ids(ledger)
+        invalid = [p for p in every if stored_problems(ledger, p)]
+        names = [p for p in every if p not in invalid]
+    result = suggest(forecasts([earned_value(ledger, p, day) for p in names]), day)
+    if not invalid:
+        return result
+    note = (
+        f"Invalid stored projects left out: {', '.join(invalid)} (infracast project list "
+        "says why; add them again from their files, or remove them)."
+    )
+    return replace(result, notes=(*result.notes, note))

@@ -11,18 +11,22 @@ A budget's status:
 - ``warning``: not over, but a threshold is reached (actual or forecast) or the
   forecast is above the amount;
 - ``ok``: none of these.
+
+(``not_started`` and ``invalid`` are set by :mod:`infracast.control.budgets`: a
+budget whose first period is still to come, and a stored budget that today's
+rules refuse.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Literal
 
 AlertKind = Literal["actual", "forecast"]
 ALERT_KINDS: tuple[str, ...] = ("actual", "forecast")
-STATUSES: tuple[str, ...] = ("ok", "warning", "over", "not_started")
+STATUSES: tuple[str, ...] = ("ok", "warning", "over", "not_started", "invalid")
 _TENTH = Decimal("0.1")
 
 
@@ -67,8 +71,13 @@ def reached(spend: Decimal, amount: Decimal, threshold_pct: Decimal) -> bool:
 
 
 def percent_of(spend: Decimal, amount: Decimal) -> Decimal:
-    """``spend`` as a percentage of ``amount``, to a tenth (half-even)."""
-    return (spend * 100 / amount).quantize(_TENTH, rounding=ROUND_HALF_EVEN)
+    """``spend`` as a percentage of ``amount``, to a tenth (half-even).
+
+    Exact for every amount the ledger holds (a tiny amount gives a long percentage).
+    """
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return (spend * 100 / amount).quantize(_TENTH, rounding=ROUND_HALF_EVEN)
 
 
 def crossings(

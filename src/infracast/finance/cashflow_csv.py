@@ -20,9 +20,10 @@ import csv
 import difflib
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from infracast.amounts import AmountError, parse_amount
 from infracast.errors import FinanceError
 from infracast.finance.cashflows import COLUMNS, ZERO, CashFlows, build
 from infracast.finance.periods import label, parse_label
@@ -30,7 +31,7 @@ from infracast.finance.periods import label, parse_label
 MONEY = ("revenue", "cost", *COLUMNS)
 KNOWN = ("period", "currency", *MONEY)
 _SIGNED = {"cash_flow", "cashflow", "net", "net_cash_flow", "flow", "amount", "benefit", "value"}
-_FIX = "Write one row per period with amounts as plain numbers (1234.5), costs positive."
+_FIX = "Write one row per period with amounts as numbers (1234.5, 1e6, 1,000,000), costs positive."
 
 
 def parse_cashflows_csv(
@@ -174,18 +175,14 @@ _CSV_HINT = "The columns are " + _CSV
 
 
 def _amount(text: str, where: str, column: str) -> tuple[Decimal, int]:
-    """The amount in a cell and 1 if it was blank (read as zero)."""
+    """The amount in a cell (read by :func:`infracast.amounts.parse_amount`, docs/numbers.md)
+    and 1 if it was blank (read as zero)."""
     if not text:
         return ZERO, 1
     try:
-        value = Decimal(text.replace("_", ""))
-    except InvalidOperation:
-        raise FinanceError(
-            f"{where}, column {column}: {text!r} is not a number.",
-            hint=_FIX + " Drop currency signs and thousands separators.",
-        ) from None
-    if not value.is_finite():
-        raise FinanceError(f"{where}, column {column}: {text!r} is not a finite amount.", hint=_FIX)
+        value = parse_amount(text, name="", where=f"{where}, column {column}", allow_negative=True)
+    except AmountError as exc:
+        raise FinanceError(exc.message, hint=_FIX + " Drop currency signs.") from None
     if value < 0:
         raise FinanceError(
             f"{where}, column {column}: {text} is negative.",

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from infracast.amounts import Amount, Number
 from infracast.ledger import focus_spec
 from infracast.ledger.connection import Ledger
 from infracast.ledger.generated import (
@@ -60,16 +61,16 @@ class AssetSpec(BaseModel):
     gpu_type: str | None = None
     gpu_count: int | None = Field(default=None, ge=0)
     purchase_date: date
-    purchase_price: Decimal = Field(ge=0)
+    purchase_price: Amount
     currency: str
     useful_life_months: int | None = Field(default=None, gt=0)
-    useful_life_years: Decimal | None = Field(default=None, gt=0)
-    salvage_value: Decimal | None = Field(default=None, ge=0)
-    salvage_pct: Decimal | None = Field(default=None, ge=0, le=100)
-    power_kw: Decimal | None = Field(default=None, ge=0)
-    pue: Decimal | None = Field(default=None, ge=1)
-    energy_price_per_kwh: Decimal | None = Field(default=None, ge=0)
-    default_utilization: Decimal | None = Field(default=None, ge=0, le=1)
+    useful_life_years: Number | None = Field(default=None, gt=0)
+    salvage_value: Amount | None = None
+    salvage_pct: Number | None = Field(default=None, ge=0, le=100)
+    power_kw: Number | None = Field(default=None, ge=0)
+    pue: Number | None = Field(default=None, ge=1)
+    energy_price_per_kwh: Amount | None = None
+    default_utilization: Number | None = Field(default=None, ge=0, le=1)
     team: str | None = None
     project: str | None = None
     region: str | None = None

@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from infracast.amounts import Amount, Number
 from infracast.errors import did_you_mean
 from infracast.ledger import focus_spec
 from infracast.ledger.connection import Ledger
@@ -54,9 +55,9 @@ class ManualEntrySpec(BaseModel):
     description: str | None = None
     category: str
     vendor: str | None = None
-    amount: Decimal | None = Field(default=None, ge=0)
-    fte: Decimal | None = Field(default=None, gt=0)
-    monthly_rate: Decimal | None = Field(default=None, ge=0)
+    amount: Amount | None = None
+    fte: Number | None = Field(default=None, gt=0)
+    monthly_rate: Amount | None = None
     currency: str
     frequency: str | None = None
     start: date
@@ -251,7 +252,16 @@ def ingest_manual(
     started = utcnow()
     through = through or end_of_current_month()
     register = load_register(path, "entries", "manual entry")
-    sha = content_hash(path, kind="manual", through=through, replace=replace)
+    # The tag settings decide an entry's team and project (when it names none), so the same
+    # file under other settings is new content: re-ingesting it re-derives them.
+    sha = content_hash(
+        path,
+        kind="manual",
+        through=through,
+        replace=replace,
+        team_tags=ledger.settings.team_tags,
+        project_tags=ledger.settings.project_tags,
+    )
     done = already_ingested(ledger.con, "manual", str(path), sha)
     if done is not None:
         return done

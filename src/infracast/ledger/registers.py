@@ -9,6 +9,7 @@ file with any invalid item is rejected whole, all problems listed at once.
 from __future__ import annotations
 
 import csv
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from infracast.amounts import TextNumberLoader
 from infracast.errors import IngestError, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
@@ -73,8 +75,8 @@ def load_register(path: Path, list_key: str, label: str) -> Register:
     problems: list[str] = []
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data = yaml.load(text, Loader=TextNumberLoader)  # numbers as written: docs/numbers.md
+        node = yaml.compose(text, Loader=TextNumberLoader)
     except yaml.YAMLError as exc:
         return Register(path, "yaml", {}, [], [f"not valid YAML: {exc}"])
     node_items: list[Any] = []
@@ -140,10 +142,37 @@ def parse_tags(text: str, where: str, problems: list[str]) -> dict[str, str]:
     return out
 
 
+def misspelt_missing(
+    errors: Sequence[Any], fields_at: Callable[[tuple[Any, ...]], Sequence[str]]
+) -> set[int]:
+    """Indexes of the "missing" errors that only follow from a misspelt key.
+
+    A key reported missing is left out when an unknown key beside it (same
+    parent location) resembles it, by the did-you-mean rule: the unknown key is
+    the one problem to fix. ``fields_at(loc)`` names the fields at an error's location.
+    """
+    misspelt: set[tuple[Any, ...]] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            close = difflib.get_close_matches(str(loc[-1]), list(fields_at(loc)), n=1, cutoff=0.6)
+            misspelt |= {(*loc[:-1], c) for c in close}
+    return {
+        i for i, e in enumerate(errors) if e["type"] == "missing" and tuple(e["loc"]) in misspelt
+    }
+
+
 def describe_errors(exc: ValidationError, fields: Sequence[str]) -> list[str]:
-    """Pydantic errors as 'field: what is wrong (got …)' sentences, with did-you-mean."""
+    """Pydantic errors as 'field: what is wrong (got …)' sentences, with did-you-mean.
+
+    A key reported missing because it is misspelt is left out (:func:`misspelt_missing`).
+    """
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    follow_ons = misspelt_missing(errors, lambda loc: fields)
+    for i, err in enumerate(errors):
+        if i in follow_ons:
+            continue
         name = ".".join(str(p) for p in err["loc"]) or "item"
         got = err.get("input")
         if err["type"] == "extra_forbidden":
