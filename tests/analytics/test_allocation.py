@@ -10,25 +10,27 @@ from infracast.analytics.allocation import even, split, to_money
 from .strategies import money
 
 D = Decimal
-UNIT = Fraction(1, 10**12)
+UNIT = Fraction(1, 10**18)
 
 
 def test_split_gives_the_leftover_unit_to_the_largest_remainder() -> None:
-    # 27 in proportion 109 : 46 -> quotas 18.987096774193548... and 8.012903225806451...;
-    # floors leave one unit of 1e-12, which goes to the larger remainder (0.548 > 0.452).
+    # 27 in proportion 109 : 46 -> quotas 18.987096774193548387|0967... and
+    # 8.012903225806451612|9032...; floors leave one unit of 1e-18, which goes to the
+    # larger remainder (0.903 > 0.097).
     assert split(D(27), {"research": D(109), "applied": D(46)}) == {
-        "applied": D("8.012903225806"),
-        "research": D("18.987096774194"),
+        "applied": D("8.012903225806451613"),
+        "research": D("18.987096774193548387"),
     }
 
 
 def test_even_split_of_one_unit_goes_to_the_first_key() -> None:
-    assert even(D("0.000000000001"), ["b", "a"]) == {"a": D("0.000000000001"), "b": D(0)}
-    # 10 / 3: 3.333333333334 + 3.333333333333 + 3.333333333333.
+    one = D("0.000000000000000001")
+    assert even(one, ["b", "a"]) == {"a": one, "b": D(0)}
+    # 10 / 3: 3.333333333333333334 + 3.333333333333333333 + 3.333333333333333333.
     assert even(D(10), ["x", "y", "z"]) == {
-        "x": D("3.333333333334"),
-        "y": D("3.333333333333"),
-        "z": D("3.333333333333"),
+        "x": D("3.333333333333333334"),
+        "y": D("3.333333333333333333"),
+        "z": D("3.333333333333333333"),
     }
 
 
@@ -42,13 +44,17 @@ def test_split_refuses_what_it_cannot_do() -> None:
         split(D(1), {"a": 0})
     with pytest.raises(ValueError, match="positive sum"):
         split(D(1), {"a": -1, "b": 2})
-    with pytest.raises(ValueError, match="12 decimal places"):
-        split(D("0.0000000000001"), {"a": 1})
+    with pytest.raises(ValueError, match="18 decimal places"):
+        split(D("0.0000000000000000001"), {"a": 1})
 
 
-def test_to_money_rounds_floats_to_twelve_places() -> None:
-    assert to_money(0.1 + 0.2) == D("0.300000000000")
-    assert to_money(D("1.0000000000005")) == D("1.000000000000")  # half to even
+def test_to_money_rounds_to_the_ledgers_eighteen_places() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 (its shortest repr); 18 places keep the 4
+    assert to_money(0.1 + 0.2) == D("0.300000000000000040")
+    assert to_money(D("1.0000000000000000005")) == D("1.000000000000000000")  # half to even
+    assert to_money(D("1.0000000000000000015")) == D("1.000000000000000002")
+    # money computed through floats keeps 12 places: the rest is float noise
+    assert to_money(0.1 + 0.2, 12) == D("0.300000000000")
 
 
 @given(
@@ -72,4 +78,4 @@ def test_parts_add_up_exactly_and_stay_within_a_unit_of_their_quota(
     for key, part in parts.items():
         quota = Fraction(total) * Fraction(weights[key]) / weight_sum
         assert abs(Fraction(part) - quota) < UNIT
-        assert part.as_tuple().exponent == -12
+        assert part.as_tuple().exponent == -18

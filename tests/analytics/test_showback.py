@@ -89,13 +89,30 @@ def _lines(result: Showback, currency: str) -> list[tuple[Any, ...]]:
 def test_proportional_showback_by_hand(ledger: Ledger) -> None:
     result = showback(ledger, start="2026-01", end="2026-02")
     # USD allocated: research 100 + (6 + 3) = 109, applied 40 + (3 + 3) = 46, of 155.
-    # Shared 5 + 2 + 20 = 27: research 27 x 109 / 155 = 18.98709677419354..,
-    # applied 27 x 46 / 155 = 8.01290322580645..; the leftover 1e-12 goes to research
-    # (remainder .548 > .452). Idle 3 + 3 = 6.
-    # Check: 127.987096774194 + 54.012903225806 + 6 = 188 = 100 + 40 + 12 + 9 + 5 + 2 + 20.
+    # Shared 5 + 2 + 20 = 27: research 27 x 109 / 155 = 18.987096774193548387|0967..,
+    # applied 27 x 46 / 155 = 8.012903225806451612|9032.. (18 decimal places, the ledger's);
+    # the leftover 1e-18 goes to applied (remainder .903 > .097). Idle 3 + 3 = 6.
+    # Check: 127.987096774193548387 + 54.012903225806451613 + 6 = 188
+    #        = 100 + 40 + 12 + 9 + 5 + 2 + 20.
     assert _lines(result, "USD") == [
-        ("team", "research", D(100), D(9), D("18.987096774194"), D(0), D("127.987096774194")),
-        ("team", "applied", D(40), D(6), D("8.012903225806"), D(0), D("54.012903225806")),
+        (
+            "team",
+            "research",
+            D(100),
+            D(9),
+            D("18.987096774193548387"),
+            D(0),
+            D("127.987096774193548387"),
+        ),
+        (
+            "team",
+            "applied",
+            D(40),
+            D(6),
+            D("8.012903225806451613"),
+            D(0),
+            D("54.012903225806451613"),
+        ),
         ("unallocated_idle", None, D(0), D(0), D(0), D(6), D(6)),
     ]
     assert _lines(result, "EUR") == [("team", "research", D(50), D(0), D(10), D(0), D(60))]

@@ -31,3 +31,24 @@ def test_no_progress_without_a_callback(ledger: Ledger) -> None:
     with files.progress_poller(ledger.con, "f", None) as stage:
         stage(0, 1)
         assert ledger.con.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_files_a_folder_holds_that_are_not_bills_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "bill.csv").write_text("x")
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "meta.json").write_text("{}")
+    found = files.find_files([tmp_path])
+    assert [p.name for p in found.files] == ["bill.csv"]
+    assert sorted(p.name for p in found.skipped) == ["meta.json", "notes.txt"]
+    assert files.discover_files([tmp_path]) == found.files
+
+
+def test_ingest_says_which_files_of_a_folder_it_skipped(ledger: Ledger, tmp_path: Path) -> None:
+    from tests.ledger.focus_rows import write_focus_csv
+
+    write_focus_csv(tmp_path / "bill.csv", [{}])
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.json").write_text("{}")
+    (result,) = ingest_focus(ledger, [tmp_path])
+    assert "skipped 2 files that are not CSV, CSV.gz or Parquet: a.txt, b.json" in result.notes

@@ -454,6 +454,8 @@ def test_reingesting_the_same_content_is_a_noop(ledger: Ledger, tmp_path: Path) 
     assert again.status == "already_ingested" and again.ingest_id == first.ingest_id
     assert (again.rows_ingested, again.rows_quarantined) == (0, 0)
     assert "nothing changed" in again.message
+    # the hint for a user who changed team_tags and re-ingests to apply them
+    assert "infracast ledger retag" in again.message
     assert scalar(ledger, "SELECT count(*) FROM charges") == 1
     assert scalar(ledger, "SELECT count(*) FROM quarantine") == 1
 

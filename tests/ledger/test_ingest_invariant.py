@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,12 @@ from tests.ledger.focus_rows import write_focus_csv
 
 COSTS = st.one_of(
     st.decimals(min_value=-1000, max_value=1000, places=6, allow_nan=False).map(str),
-    st.sampled_from(["", "NULL", "NaN", "inf", "$1.00", "1,5", "abc", " 2.5 ", "1e2"]),
+    st.sampled_from(
+        [
+            *("", "NULL", "NaN", "inf", "$1.00", "1,5", "abc", " 2.5 ", "1e2", "1_000", "+5"),
+            *("1.2E-05", "1e-20", "0.1234567890123456785", "1e25", "-3"),
+        ]
+    ),
 )
 CURRENCIES = st.sampled_from(["USD", "EUR", "usd", "XYZ", "", "JPY"])
 ENDS = st.sampled_from(["2026-01-05T01:00:00Z", "2026-01-05T00:00:00Z", "2026-01-04T00:00:00Z", ""])
@@ -32,12 +38,17 @@ ROW = st.fixed_dictionaries(
 )
 
 
+# docs/ingest.md "Numbers": FOCUS numbers plus E-notation, 18 decimals (half-even), < 10^20
+NUMBER = re.compile(r"\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*")
+
+
 def parsed(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except ArithmeticError:
+    """What the ledger (charges + quarantine) holds for a cost written as ``text``."""
+    if not NUMBER.fullmatch(text):
         return Decimal(0)
-    return value if value.is_finite() else Decimal(0)
+    with localcontext(prec=100):
+        value = Decimal(text.strip()).quantize(Decimal("1e-18"), rounding=ROUND_HALF_EVEN)
+    return value if abs(value) < Decimal("1e20") else Decimal(0)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from infracast.ledger.connection import Ledger
@@ -23,22 +24,39 @@ FILES = [
     "spec-1.2-virtual-currency-a2-usage.csv",
     "spec-1.2-saas-simple-agreement-c.csv",
 ]
+# Files without a column the ledger needs (a provider, a currency): rejected whole.
+REJECTED = {"spec-1.2-commitment-flex-1-resource.csv", "columns.csv"}
+
+
+# The numbers rule of docs/ingest.md, written out independently of the ledger's SQL.
+NUMBER = re.compile(r"\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*")
+NULLS = ("", "NULL", "null", "Null")
+
+
+def number(text: str | None) -> Decimal:
+    """The exact value of a cost as written; 0 where the rule does not accept it."""
+    if text is None or text.strip() in NULLS or not NUMBER.fullmatch(text):
+        return Decimal(0)
+    return Decimal(text.strip())
 
 
 def raw_totals(path: Path) -> dict[str, tuple[int, Decimal, Decimal]]:
-    """rows, ΣBilledCost, ΣEffectiveCost per provider, summed straight from the file."""
-    rows = duckdb.execute(
-        f"""SELECT ProviderName, count(*),
-                   coalesce(sum(TRY_CAST(BilledCost AS DECIMAL(38, 12))), 0),
-                   coalesce(sum(TRY_CAST(EffectiveCost AS DECIMAL(38, 12))), 0)
-            FROM read_csv('{path}', all_varchar = true, nullstr = ['NULL', 'null'])
-            GROUP BY ALL"""
-    ).fetchall()
-    return {r[0]: (int(r[1]), Decimal(r[2]), Decimal(r[3])) for r in rows}
+    """rows, ΣBilledCost, ΣEffectiveCost per provider: exact decimal sums of the file's text."""
+    totals: dict[str, tuple[int, Decimal, Decimal]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rows, billed, effective = totals.get(row["ProviderName"], (0, Decimal(0), Decimal(0)))
+            totals[row["ProviderName"]] = (
+                rows + 1,
+                billed + number(row["BilledCost"]),
+                effective + number(row["EffectiveCost"]),
+            )
+    return totals
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_file_reconciles_per_provider(name: str) -> None:
+    """ledger + quarantine = file, to the last digit of every value (18 decimals are kept)."""
     path = shared_path("focus", name)
     with Ledger.open(":memory:") as ledger:
         (result,) = ingest_focus(ledger, [path])
@@ -66,6 +84,38 @@ def test_file_reconciles_per_provider(name: str) -> None:
         assert got[1] + kept[1] == billed
         assert got[2] + kept[2] == effective
     assert result.rows_read == sum(r[0] for r in expected.values())
+
+
+def test_every_shared_file_is_either_reconciled_or_rejected_whole() -> None:
+    """No file of the folder is left out of the reconciliation above."""
+    names = {p.name for p in shared_path("focus").glob("*.csv")}
+    assert names == set(FILES) | REJECTED
+
+
+def test_rejected_shared_files_leave_nothing_behind() -> None:
+    with Ledger.open(":memory:") as ledger:
+        results = ingest_focus(ledger, [shared_path("focus", n) for n in sorted(REJECTED)])
+        held = ledger.con.execute(
+            "SELECT (SELECT count(*) FROM charges) + (SELECT count(*) FROM quarantine)"
+        ).fetchone()
+    assert {r.status for r in results} == {"rejected"} and held == (0,)
+
+
+def test_14_decimal_costs_are_kept_exactly() -> None:
+    """aws-1.2-synthetic-rows100.csv writes costs with 14 decimals; none is rounded."""
+    path = shared_path("focus", "aws-1.2-synthetic-rows100.csv")
+    with Ledger.open(":memory:") as ledger:
+        ingest_focus(ledger, [path])
+        stored = [
+            Decimal(v)
+            for (v,) in ledger.con.execute(
+                "SELECT BilledCost FROM charges ORDER BY x_source_row"
+            ).fetchall()
+        ]
+    with path.open(encoding="utf-8", newline="") as fh:
+        written = [Decimal(r["BilledCost"]) for r in csv.DictReader(fh)]
+    assert stored == written
+    assert any(-v.as_tuple().exponent == 14 for v in written)
 
 
 def test_sample_totals_match_the_published_figures() -> None:

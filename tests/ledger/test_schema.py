@@ -32,6 +32,40 @@ def _version(ledger: Ledger) -> int:
     return int(row[0])
 
 
+def _back_to_version_2(ledger: Ledger) -> None:
+    """Turn a new ledger back into what infracast wrote at schema version 2: periods per
+    provider only, 12 decimals, no row fingerprints."""
+    con = ledger.con
+    con.execute("DROP TABLE IF EXISTS v2_periods")
+    con.execute(
+        """CREATE TEMP TABLE v2_periods AS SELECT ingest_id, provider, billing_period_start,
+               billing_period_end, currency, sum(rows) AS rows, sum(billed_cost) AS b,
+               sum(effective_cost) AS e, superseded_by
+           FROM ingest_periods GROUP BY ALL"""
+    )
+    con.execute("DELETE FROM ingest_periods")
+    con.execute("ALTER TABLE ingest_periods DROP COLUMN billing_account_id")
+    con.execute("ALTER TABLE ingest_periods DROP COLUMN invoice_id")
+    con.execute("INSERT INTO ingest_periods SELECT * FROM v2_periods")
+    con.execute("ALTER TABLE charges DROP COLUMN x_row_hash")
+    for table, column in _MONEY:
+        con.execute(f'ALTER TABLE {table} ALTER "{column}" TYPE DECIMAL(38, 12)')
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.execute("DELETE FROM meta WHERE key = 'fingerprint'")
+
+
+_MONEY = [
+    ("charges", "BilledCost"),
+    ("charges", "EffectiveCost"),
+    ("charges", "ListCost"),
+    ("charges", "ContractedCost"),
+    ("ingest_periods", "billed_cost"),
+    ("ingest_periods", "effective_cost"),
+    ("quarantine", "billed_cost"),
+    ("quarantine", "effective_cost"),
+]
+
+
 def _back_to_version_1(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 1."""
     for table in PLAN_TABLES:
@@ -42,7 +76,7 @@ def _back_to_version_1(ledger: Ledger) -> None:
 
 def test_a_new_ledger_has_the_plan_tables_at_the_current_version(ledger: Ledger) -> None:
     assert _tables(ledger) >= PLAN_TABLES
-    assert _version(ledger) == SCHEMA_VERSION == 2
+    assert _version(ledger) == SCHEMA_VERSION == 3
 
 
 def test_a_version_1_ledger_gains_the_plan_tables_and_keeps_its_charges(tmp_path: Path) -> None:
@@ -55,7 +89,7 @@ def test_a_version_1_ledger_gains_the_plan_tables_and_keeps_its_charges(tmp_path
         )
     with Ledger.open(path) as ledger:
         assert _tables(ledger) >= PLAN_TABLES
-        assert _version(ledger) == 2
+        assert _version(ledger) == SCHEMA_VERSION
         assert ledger.con.execute("SELECT sum(BilledCost) FROM charges").fetchone() == (12.5,)
 
 
@@ -73,4 +107,59 @@ def test_opening_a_version_1_ledger_read_only_upgrades_it_first(tmp_path: Path) 
         _back_to_version_1(ledger)
     with Ledger.open(path, read_only=True) as ledger:
         assert _tables(ledger) >= PLAN_TABLES
-        assert _version(ledger) == 2
+        assert _version(ledger) == SCHEMA_VERSION
+
+
+def test_a_version_2_ledger_gains_scopes_fingerprints_and_18_decimals(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from infracast.ledger.ingest import ingest_focus
+    from tests.ledger.focus_rows import write_focus_csv
+
+    path = tmp_path / "old.duckdb"
+    bill = write_focus_csv(
+        tmp_path / "ab.csv",
+        [{"BillingAccountId": "A", "BilledCost": "10"}, {"BillingAccountId": "B"}],
+    )
+    with Ledger.open(path) as ledger:
+        ingest_focus(ledger, [bill])
+        hashes = ledger.con.execute("SELECT x_row_hash FROM charges ORDER BY 1").fetchall()
+        _back_to_version_2(ledger)
+    with Ledger.open(path) as ledger:
+        assert _version(ledger) == SCHEMA_VERSION
+        periods = ledger.con.execute(
+            "SELECT billing_account_id, rows, billed_cost FROM ingest_periods ORDER BY 1"
+        ).fetchall()
+        assert periods == [("A", 1, Decimal(10)), ("B", 1, Decimal(1))]
+        # the fingerprints are those a fresh ingest computes, so a copy is still caught
+        assert ledger.con.execute("SELECT x_row_hash FROM charges ORDER BY 1").fetchall() == hashes
+        types = ledger.con.execute(
+            "SELECT DISTINCT data_type FROM information_schema.columns "
+            "WHERE column_name IN ('BilledCost', 'billed_cost')"
+        ).fetchall()
+        assert types == [("DECIMAL(38,18)",)]
+        # and a restated bill of A replaces A only
+        restated = write_focus_csv(
+            tmp_path / "a.csv", [{"BillingAccountId": "A", "BilledCost": "3"}]
+        )
+        (result,) = ingest_focus(ledger, [restated], replace=True)
+        assert result.status == "replaced"
+        totals = ledger.con.execute(
+            "SELECT BillingAccountId, sum(BilledCost) FROM charges GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        assert totals == [("A", Decimal(3)), ("B", Decimal(1))]
+
+
+def test_fingerprints_made_another_way_are_computed_again_on_open(tmp_path: Path) -> None:
+    """A new DuckDB may hash differently: the ledger notices and recomputes every one."""
+    from infracast.ledger.ingest import ingest_focus
+    from tests.ledger.focus_rows import write_focus_csv
+
+    path = tmp_path / "l.duckdb"
+    with Ledger.open(path) as ledger:
+        ingest_focus(ledger, [write_focus_csv(tmp_path / "a.csv", [{}])])
+        hashes = ledger.con.execute("SELECT x_row_hash FROM charges").fetchall()
+        ledger.con.execute("UPDATE charges SET x_row_hash = 1")
+        ledger.con.execute("UPDATE meta SET value = 'duckdb 0.0.1' WHERE key = 'fingerprint'")
+    with Ledger.open(path) as ledger:
+        assert ledger.con.execute("SELECT x_row_hash FROM charges").fetchall() == hashes

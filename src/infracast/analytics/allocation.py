@@ -1,7 +1,7 @@
 """Splitting an amount of money into exact parts (largest remainder).
 
-The ledger keeps money to 12 decimal places. :func:`split` cuts an amount into
-parts proportional to weights, each a whole number of 10⁻¹² units, so that the
+The ledger keeps money to 18 decimal places. :func:`split` cuts an amount into
+parts proportional to weights, each a whole number of 10⁻¹⁸ units, so that the
 parts add up to the amount exactly: every part first gets the floor of its
 exact quota, then the units left over go one each to the parts with the largest
 remainders (ties to the first key in sorted order). This is Hamilton's method;
@@ -15,21 +15,24 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from math import floor
 
-SCALE = 12  # decimal places of money in the ledger, DECIMAL(38, 12)
-_QUANTUM = Decimal(1).scaleb(-SCALE)
+SCALE = 18  # decimal places of money in the ledger, DECIMAL(38, 18)
+# Money computed through floats (a cost times a utilization) is rounded to 12 places:
+# the digits beyond are float noise, not money.
+DERIVED_SCALE = 12
 
 
-def to_money(value: Decimal | float | int) -> Decimal:
-    """``value`` rounded half-even to 12 decimal places (floats via their shortest repr)."""
+def to_money(value: Decimal | float | int, places: int = SCALE) -> Decimal:
+    """``value`` rounded half-even to ``places`` decimal places (floats via their shortest
+    repr); 18 by default, :data:`DERIVED_SCALE` for amounts computed through floats."""
     amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     with localcontext(prec=80):
-        return amount.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
 def split(total: Decimal, weights: Mapping[str, Decimal | float | int]) -> dict[str, Decimal]:
     """Split ``total`` in proportion to ``weights``; the parts add up to ``total`` exactly.
 
-    ``total`` must have at most 12 decimal places; ``weights`` must be
+    ``total`` must have at most 18 decimal places; ``weights`` must be
     non-negative with a positive sum (programming errors otherwise).
     """
     exact = {key: Fraction(weight) for key, weight in weights.items()}

@@ -28,7 +28,14 @@ import ibis.expr.types as ir
 from infracast.analytics.dimensions import check_dimensions, dimensions
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import Instant
-from infracast.analytics.scope import MONEY, check_basis, cost_column, in_scope, to_rows
+from infracast.analytics.scope import (
+    DERIVED_MONEY,
+    MONEY,
+    check_basis,
+    cost_column,
+    in_scope,
+    to_rows,
+)
 from infracast.analytics.usage import gpu_charges, with_totals
 
 if TYPE_CHECKING:
@@ -93,7 +100,7 @@ def gpu_efficiency_by(
     hours = rows.x_gpu_hours
     u = rows.utilization
     zero = ibis.literal(0).cast(MONEY)
-    useful_cost = (cost.cast("float64") * u).cast(MONEY)
+    useful_cost = (cost.cast("float64") * u).cast(DERIVED_MONEY)
     measured = rows.measured
     grouped = rows.group_by(**dimensions(rows, names), currency=rows.BillingCurrency)
     out = grouped.aggregate(
@@ -139,5 +146,5 @@ def _ratio(num: ir.FloatingValue, den: ir.FloatingValue) -> ir.FloatingValue:
 
 
 def _per_hour(cost: ir.DecimalValue, hours: ir.FloatingValue) -> ir.DecimalValue:
-    per_hour = (cost.cast("float64") / hours).cast(MONEY)
-    return ibis.ifelse(hours == 0, ibis.null(MONEY), per_hour)
+    per_hour = (cost.cast("float64") / hours).cast(DERIVED_MONEY)
+    return ibis.ifelse(hours == 0, ibis.null(DERIVED_MONEY), per_hour)

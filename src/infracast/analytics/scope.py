@@ -22,7 +22,10 @@ BASES: tuple[str, ...] = ("effective", "billed")
 # cost basis -> the FOCUS column it reads.
 _BASIS_COLUMNS = {"effective": "EffectiveCost", "billed": "BilledCost"}
 
-MONEY = ibis.dtype("decimal(38, 12)")
+MONEY = ibis.dtype("decimal(38, 18)")  # stored money: charges keep 18 decimal places
+# Money computed through a float (cost × utilization, cost / hours) is rounded to 12
+# places: the digits beyond are float noise, not money.
+DERIVED_MONEY = ibis.dtype("decimal(38, 12)")
 
 
 def check_basis(basis: str) -> Basis:

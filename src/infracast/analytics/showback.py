@@ -246,7 +246,8 @@ def _gpu_allocation(gpu_cost: Decimal, weights: Mapping[str, float]) -> dict[str
     if sum(sizes.values()) == 0:
         return dict.fromkeys(sorted(weights), ZERO)
     low, high = sorted((ZERO, gpu_cost))
-    held = min(max(allocation.to_money(sum(weights.values())), low), high)
+    held_exact = allocation.to_money(sum(weights.values()), allocation.DERIVED_SCALE)
+    held = min(max(held_exact, low), high)
     return allocation.split(held, sizes)
 
 

@@ -8,15 +8,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
+from infracast.errors import ConfigError
 from infracast.ledger.assets import ingest_assets
-from infracast.ledger.files import discover_files
+from infracast.ledger.files import SUFFIXES, discover_files, find_files
 from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.manual import ingest_manual
 from infracast.ledger.records import IngestResult, list_ingests
+from infracast.ledger.scopes import Width
 from infracast.ledger.usage import ingest_usage
 
 CONTRACT = (
@@ -96,13 +99,37 @@ def ingest(
         bool,
         typer.Option(
             "--replace",
-            help="FOCUS: the file restates a bill, swap the provider's billing period. "
-            "Assets, manual: the file is the whole register, drop ids it no longer names.",
+            help="FOCUS: the file restates a bill; swap exactly what it covers (provider, "
+            "billing period, billing account, invoice). Assets, manual: the file is the whole "
+            "register, drop ids it no longer names.",
+        ),
+    ] = False,
+    replace_account: Annotated[
+        bool,
+        typer.Option(
+            "--replace-account",
+            help="FOCUS: like --replace, and also every other invoice of the file's billing "
+            "accounts in its billing periods.",
+        ),
+    ] = False,
+    replace_period: Annotated[
+        bool,
+        typer.Option(
+            "--replace-period",
+            help="FOCUS: like --replace, and also every other billing account of the file's "
+            "providers in its billing periods (e.g. an account that left the bill).",
         ),
     ] = False,
     append: Annotated[
         bool,
         typer.Option("--append", help="The file is another part of an export already ingested."),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="FOCUS: report what would be ingested and replaced; change nothing.",
+        ),
     ] = False,
     day_first: Annotated[
         bool, typer.Option("--day-first", help="Read slash dates as D/M/Y instead of M/D/Y.")
@@ -132,15 +159,22 @@ def ingest(
 
       infracast ingest 'exports/**/*.csv.gz' --replace
 
+      infracast ingest restated/2026-05.csv --replace-period --dry-run
+
       infracast ingest dcgm/ --kind usage
 
       infracast ingest assets.yaml --kind assets --through 2026-12-31
     """
     through_date = _parse_date(through) if through else None
+    width = _replace_width(kind, replace, replace_account, replace_period, dry_run)
+    # find the files first: a command that names no file creates no ledger
+    find_files(paths, _SUFFIXES.get(kind, SUFFIXES))
     bar = _Bar(enabled=err.is_terminal)
     with open_ledger(ledger) as led:
         try:
-            results = _dispatch(led, paths, kind, replace, append, day_first, through_date, bar)
+            results = _dispatch(
+                led, paths, kind, width, append, dry_run, day_first, through_date, bar
+            )
         finally:
             bar.stop()
     if fmt is OutputFormat.json:
@@ -148,17 +182,10 @@ def ingest(
     else:
         render([_row(r) for r in results], fmt, console=out, title="Ingest")
         if fmt is OutputFormat.table:
-            for r in results:
-                if r.warnings:
-                    listed = ", ".join(f"{k} ({v})" for k, v in r.warnings.items())
-                    err.print(f"{Path(r.file).name}: rows kept with warnings: {listed}")
-                for note in r.notes:
-                    err.print(f"[dim]{Path(r.file).name}: {note}[/dim]")
-                if r.message and r.status != "rejected":
-                    err.print(f"{Path(r.file).name}: {r.message}")
+            _explain(results)
     rejected = [r for r in results if r.status == "rejected"]
     for r in rejected:
-        err.print(f"[red]Rejected[/red] {r.file}: {r.message}")
+        err.print(f"[red]Rejected[/red] {escape(r.file)}: {escape(r.message)}", highlight=False)
     if any(r.rows_quarantined for r in results) and fmt is OutputFormat.table:
         err.print(
             "Quarantined rows: infracast quarantine list "
@@ -166,6 +193,63 @@ def ingest(
         )
     if rejected:
         raise typer.Exit(1)
+
+
+_SUFFIXES = {Kind.assets: (".yaml", ".yml", ".csv"), Kind.manual: (".yaml", ".yml", ".csv")}
+
+
+def _replace_width(
+    kind: Kind, replace: bool, account: bool, period: bool, dry_run: bool
+) -> bool | Width:
+    chosen = [
+        f
+        for f, on in (
+            ("--replace", replace),
+            ("--replace-account", account),
+            ("--replace-period", period),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise ConfigError(
+            f"{' and '.join(chosen)} cannot be used together.",
+            hint="--replace swaps what the file covers; --replace-account and --replace-period "
+            "swap more (each includes --replace).",
+        )
+    if kind is not Kind.focus and (account or period or dry_run):
+        flag = "--dry-run" if dry_run else chosen[0]
+        raise ConfigError(
+            f"{flag} applies to FOCUS bills only, not to --kind {kind.value}.",
+            hint="Drop the option, or ingest FOCUS exports (--kind focus).",
+        )
+    return "period" if period else "account" if account else replace
+
+
+def _explain(results: list[IngestResult]) -> None:
+    """Warnings, notes, messages and replaced scopes of a table-format ingest, on stderr."""
+    for r in results:
+        name = Path(r.file).name
+        if r.warnings:
+            listed = ", ".join(f"{k} ({v})" for k, v in r.warnings.items())
+            err.print(f"{name}: rows kept with warnings: {listed}", markup=False)
+        for note in r.notes:
+            err.print(f"[dim]{escape(name)}: {escape(note)}[/dim]")
+        if r.replaced:
+            verb = "would replace" if r.dry_run else "replaced"
+            err.print(f"{name} {verb}:", markup=False)
+            for s in r.replaced:
+                err.print(
+                    f"  {s.label()}: {s.rows} row{'s' if s.rows != 1 else ''}, "
+                    f"billed {s.billed_cost.normalize():f} "
+                    f"{s.currency}, effective {s.effective_cost.normalize():f} {s.currency} "
+                    f"(ingest {', '.join(map(str, s.ingest_ids))})",
+                    markup=False,
+                    highlight=False,
+                )
+        elif r.message and r.status != "rejected":
+            err.print(f"{name}: {r.message}", markup=False, highlight=False)
+    if any(r.dry_run for r in results):
+        err.print("Dry run: nothing was changed in the ledger.")
 
 
 def _contract(result: IngestResult) -> dict[str, Any]:
@@ -176,8 +260,6 @@ def _contract(result: IngestResult) -> dict[str, Any]:
 
 
 def _parse_date(text: str) -> date:
-    from infracast.errors import ConfigError
-
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
@@ -190,29 +272,36 @@ def _dispatch(
     led: Any,
     paths: list[str],
     kind: Kind,
-    replace: bool,
+    replace: bool | Width,
     append: bool,
+    dry_run: bool,
     day_first: bool,
     through: date | None,
     bar: _Bar,
 ) -> list[IngestResult]:
     if kind is Kind.focus:
         return ingest_focus(
-            led, paths, replace=replace, append=append, day_first=day_first, progress=bar
+            led,
+            paths,
+            replace=replace,
+            append=append,
+            dry_run=dry_run,
+            day_first=day_first,
+            progress=bar,
         )
     if kind is Kind.usage:
         return ingest_usage(led, paths, progress=bar)
     results = []
-    for path in discover_files(paths, suffixes=(".yaml", ".yml", ".csv")):
+    for path in discover_files(paths, suffixes=_SUFFIXES[kind]):
         if kind is Kind.assets:
-            results.append(ingest_assets(led, path, through=through, replace=replace))
+            results.append(ingest_assets(led, path, through=through, replace=bool(replace)))
         else:
-            results.append(ingest_manual(led, path, through=through, replace=replace))
+            results.append(ingest_manual(led, path, through=through, replace=bool(replace)))
     return results
 
 
 def ingests(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Show the N latest.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show the N latest.")] = 50,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -39,9 +40,31 @@ def file_format_of(path: Path, what: str = "FOCUS exports") -> str:
     )
 
 
-def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
-    """Files named by ``paths``: files, folders (searched recursively) and globs."""
+@dataclass(frozen=True)
+class FoundFiles:
+    """The files named by paths, and the files of named folders that were not taken."""
+
+    files: list[Path]
+    skipped: list[Path]
+
+    def skipped_note(self, what: str = "CSV, CSV.gz or Parquet") -> str | None:
+        """``skipped 2 files that are not CSV, CSV.gz or Parquet: a.txt, b.json`` or None."""
+        if not self.skipped:
+            return None
+        names = [p.name for p in self.skipped[:10]]
+        more = f" and {len(self.skipped) - 10} more" if len(self.skipped) > 10 else ""
+        n = len(self.skipped)
+        return (
+            f"skipped {n} file{'s' if n > 1 else ''} that {'are' if n > 1 else 'is'} not {what}: "
+            f"{', '.join(names)}{more}"
+        )
+
+
+def find_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> FoundFiles:
+    """Files named by ``paths``: files, folders (searched recursively) and globs, and
+    the files in those folders whose names do not end in ``suffixes`` (skipped)."""
     found: list[Path] = []
+    skipped: list[Path] = []
     for raw in paths:
         text = str(raw)
         if any(ch in text for ch in "*?["):
@@ -54,17 +77,16 @@ def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFF
                 )
             found.extend(files)
         elif Path(text).is_dir():
-            files = sorted(
-                p
-                for p in Path(text).rglob("*")
-                if p.is_file() and p.name.lower().endswith(suffixes)
-            )
+            every = sorted(p for p in Path(text).rglob("*") if p.is_file())
+            files = [p for p in every if p.name.lower().endswith(suffixes)]
             if not files:
                 raise IngestError(
-                    f"the folder {text} holds no {', '.join(suffixes)} file.",
+                    f"the folder {text} holds no {', '.join(suffixes)} file"
+                    + (f" (it holds {len(every)} other files)." if every else "."),
                     hint="Point at the folder of the export, or at the files themselves.",
                 )
             found.extend(files)
+            skipped.extend(p for p in every if p not in files and p not in skipped)
         elif Path(text).is_file():
             found.append(Path(text))
         else:
@@ -73,7 +95,12 @@ def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFF
     for path in found:
         if path not in unique:
             unique.append(path)
-    return unique
+    return FoundFiles(unique, [p for p in skipped if p not in unique])
+
+
+def discover_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
+    """Files named by ``paths``: files, folders (searched recursively) and globs."""
+    return find_files(paths, suffixes).files
 
 
 @contextmanager

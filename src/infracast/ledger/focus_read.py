@@ -18,6 +18,21 @@ import duckdb
 from infracast.errors import IngestError, did_you_mean
 from infracast.ledger import focus_spec
 from infracast.ledger.files import file_format_of
+from infracast.ledger.headers import (
+    check_not_empty,
+    check_repeats,
+    focus_id,
+    has_rows,
+    written_names,
+)
+from infracast.ledger.numbers import (
+    DECIMAL_TYPE,
+    SCALE,
+    exact_list_sql,
+    kind_sql,
+    rounded_sql,
+    value_sql,
+)
 
 # Ledger-needed columns whose absence in a row means the row cannot be counted.
 COST_COLUMNS = ("BilledCost", "EffectiveCost")
@@ -36,6 +51,18 @@ _US_FORMATS = (
 )
 _TEXT_TYPES = ("VARCHAR", "JSON")
 _FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+_INTEGER_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+)
 
 
 def q(name: str) -> str:
@@ -98,6 +125,8 @@ def plan_file(con: duckdb.DuckDBPyConnection, path: Path) -> FilePlan:
     """
     file_format = file_format_of(path)
     source_sql = _source_sql(path, file_format)
+    if path.stat().st_size == 0:
+        check_not_empty(con, path, [])
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source_sql}").fetchall()
     except duckdb.Error as exc:
@@ -106,30 +135,19 @@ def plan_file(con: duckdb.DuckDBPyConnection, path: Path) -> FilePlan:
             hint="Check that the file is a complete FOCUS export (not truncated or zipped twice).",
         ) from exc
     names = [(str(r[0]), str(r[1])) for r in described if str(r[0]) != "file_row_number"]
+    read = [n for n, _ in names]
+    check_not_empty(con, path, read)
+    notes = check_repeats(path, written_names(con, path, file_format, read), read)
     known = focus_spec.columns()
     by_lower = {c.lower(): c for c in known}
-    renames = {old.lower(): new for old, new in focus_spec.renames().items()}
     columns: list[SourceColumn] = []
-    notes: list[str] = []
-    taken: set[str] = set()
     for raw_name, duck_type in names:
+        canonical, renamed = focus_id(raw_name)
         clean = raw_name.strip().lstrip("\ufeff")
-        canonical = by_lower.get(clean.lower())
-        if canonical is None and clean.lower() in renames:
-            canonical = renames[clean.lower()]
-            if canonical in {by_lower.get(n.strip().lower()) for n, _ in names}:
-                canonical = None  # the new name is present too; keep the old one as custom
-            else:
-                notes.append(f"column {raw_name} read as {canonical} (its FOCUS 1.0+ name)")
-        if canonical is not None and canonical in taken:
-            notes.append(f"column {raw_name} repeats {canonical}; kept as a custom column")
-            canonical = None
-        if canonical is not None:
-            taken.add(canonical)
-            if clean != canonical and clean.lower() == canonical.lower():
-                notes.append(
-                    f"column {raw_name} read as {canonical} (FOCUS column ids are PascalCase)"
-                )
+        if renamed:
+            notes.append(f"column {raw_name} read as {canonical} (its FOCUS 1.0+ name)")
+        elif canonical is not None and clean != canonical:
+            notes.append(f"column {raw_name} read as {canonical} (FOCUS column ids are PascalCase)")
         columns.append(SourceColumn(raw_name, duck_type, canonical))
     raw_ids = [by_lower.get(n.strip().lower(), n.strip()) for n, _ in names]
     version = focus_spec.detect_version(raw_ids)
@@ -140,9 +158,10 @@ def plan_file(con: duckdb.DuckDBPyConnection, path: Path) -> FilePlan:
     if missing:
         custom = [c.name for c in columns if c.canonical is None]
         hints = [f'"{m}":{did_you_mean(m, custom)}' for m in missing if did_you_mean(m, custom)]
+        rows = "" if has_rows(con, source_sql) else " It has a header but no rows."
         raise IngestError(
             f"{path}: missing column{'s' if len(missing) > 1 else ''} the ledger needs: "
-            f"{', '.join(missing)}. The file has: {', '.join(n for n, _ in names)}.",
+            f"{', '.join(missing)}. The file has: {', '.join(n for n, _ in names)}.{rows}",
             hint=(" ".join(hints) + " " if hints else "")
             + "A FOCUS export has every Mandatory column; re-export the bill with FOCUS 1.0 or "
             "later, or add the missing columns.",
@@ -182,14 +201,73 @@ def _string(col: SourceColumn) -> str:
     return f"CAST({src} AS VARCHAR)"
 
 
-def _decimal(col: SourceColumn) -> str:
+def decimal_text(col: SourceColumn) -> str | None:
+    """The text a Decimal column's values are read from under the numbers rule
+    (:mod:`infracast.ledger.numbers`), or None where the file's type is read directly
+    (integers, DECIMALs of at most 18 decimals)."""
     src = q(col.name)
-    kind = col.duck_type.upper()
     if col.is_text:
-        return f"TRY_CAST({src} AS DECIMAL(38, 12))"  # the cast ignores surrounding spaces
-    if kind in _FLOAT_TYPES:
-        return f"CASE WHEN isfinite({src}) THEN TRY_CAST({src} AS DECIMAL(38, 12)) END"
-    return f"TRY_CAST({src} AS DECIMAL(38, 12))"
+        return src
+    kind = col.duck_type.upper()
+    if kind.startswith("DECIMAL"):
+        scale = kind.rstrip(")").rsplit(",", 1)[-1].strip()
+        return f"CAST({src} AS VARCHAR)" if scale.isdigit() and int(scale) > SCALE else None
+    if kind in _INTEGER_TYPES:
+        return None
+    # DOUBLE, FLOAT…: the number the value prints as (12345.678), not its binary expansion
+    return f"CAST({src} AS VARCHAR)"
+
+
+def _decimal_texts(plan: FilePlan) -> list[tuple[str, str]]:
+    """(FOCUS column, text expression) of the Decimal columns read under the numbers rule."""
+    spec = focus_spec.columns()
+    out = []
+    for canonical, col in plan.by_canonical().items():
+        text = decimal_text(col) if spec[canonical].data_type == "Decimal" else None
+        if text is not None:
+            out.append((canonical, text))
+    return out
+
+
+def decimal_kind(canonical: str) -> str:
+    """The column of the checked query holding the numbers-rule path of a Decimal value."""
+    return q(f"__k_{canonical}")
+
+
+def decimal_rounded_flag(canonical: str) -> str:
+    """The column of the checked query: True where reading the value dropped digits."""
+    return q(f"__r_{canonical}")
+
+
+def _exact(plan: FilePlan, canonical: str) -> str:
+    index = [c for c, _ in _decimal_texts(plan)].index(canonical) + 1
+    return f"{q('__exact')}[{index}]"
+
+
+def decimal_kinds(plan: FilePlan) -> list[str]:
+    """``kind AS __k_<Column>`` per Decimal column read from text (the ``src`` step)."""
+    return [f"{kind_sql(text)} AS {decimal_kind(c)}" for c, text in _decimal_texts(plan)]
+
+
+def decimal_exact(plan: FilePlan) -> str:
+    """``… AS __exact``: the exact-path values of a row (see numbers.exact_list_sql)."""
+    texts = [(text, decimal_kind(c)) for c, text in _decimal_texts(plan)]
+    return f"{exact_list_sql(texts)} AS {q('__exact')}"
+
+
+def decimal_rounded(plan: FilePlan) -> list[str]:
+    """``rounded AS __r_<Column>`` per Decimal column read from text (the ``typed`` step)."""
+    return [
+        f"{rounded_sql(decimal_kind(c), _exact(plan, c))} AS {decimal_rounded_flag(c)}"
+        for c, _ in _decimal_texts(plan)
+    ]
+
+
+def _decimal(plan: FilePlan, canonical: str, col: SourceColumn) -> str:
+    text = decimal_text(col)
+    if text is None:
+        return f"TRY_CAST({q(col.name)} AS {DECIMAL_TYPE})"
+    return value_sql(text, decimal_kind(canonical), _exact(plan, canonical))
 
 
 def non_finite(col: SourceColumn) -> str:
@@ -282,7 +360,7 @@ def typed_columns(plan: FilePlan, options: IngestOptions) -> dict[str, str]:
         if canonical in focus_spec.MAP_COLUMNS:
             out[canonical] = _map(col)
         elif data_type == "Decimal":
-            out[canonical] = _decimal(col)
+            out[canonical] = _decimal(plan, canonical, col)
         elif data_type == "Date/Time":
             out[canonical] = _timestamp(col, options.day_first)
         elif data_type == "JSON":

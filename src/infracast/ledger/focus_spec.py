@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from infracast.ledger.numbers import DECIMAL_TYPE
+
 VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 # Columns the ledger cannot do without: a row is only countable with a
 # provider, a billing period, a charge period, both costs and the currency.
@@ -51,7 +53,7 @@ class FocusColumn:
     def sql_type(self) -> str:
         """The ledger's storage type for this column."""
         if self.data_type == "Decimal":
-            return "DECIMAL(38, 12)"
+            return DECIMAL_TYPE  # 18 decimals, less than 10^20 (numbers.py)
         if self.data_type == "Date/Time":
             return "TIMESTAMP"
         if self.column_id in MAP_COLUMNS:

@@ -42,7 +42,7 @@ from infracast.settings import Settings
 
 Source = Literal["asset", "manual"]
 CENT = Decimal("0.01")
-_SCALE = Decimal("1e-12")  # the ledger's DECIMAL(38, 12)
+_SCALE = Decimal("1e-12")  # generated amounts keep 12 decimals (the ledger holds 18)
 
 
 # --- dates -----------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """FOCUS ingest: bills in, validated, into the ledger, atomically and once.
 
 Per file, in one transaction: rows that can be counted go to ``charges`` (with
-the FOCUS rules they break as warnings), rows that cannot go to ``quarantine``
-with their reason and raw values, and the ``ingests`` record is written. A
-crash or Ctrl-C leaves the ledger as it was. The same content again is a no-op;
-``replace`` swaps a provider's billing period for a restated bill.
+the FOCUS rules they break as warnings, and their fingerprint), rows that cannot
+go to ``quarantine`` with their reason and raw values, and the ``ingests`` record
+is written. A crash or Ctrl-C leaves the ledger as it was. The same content again
+(the same bytes, or the same charges in other bytes) is a no-op; ``replace`` swaps
+exactly the scopes (provider, billing period, billing account, invoice) a restated
+bill covers (scopes.py).
 
 The invariant, tested: for every file, ledger rows + quarantined rows = the
 file's rows, and their costs add up to the file's costs.
@@ -18,54 +20,76 @@ from pathlib import Path
 
 import duckdb
 
-from infracast.errors import IngestError
-from infracast.ledger import focus_spec
-from infracast.ledger.categories import category_sql, load_rules
+from infracast.errors import IngestError, did_you_mean
+from infracast.ledger import duplicates
+from infracast.ledger.charges_select import charges_select
 from infracast.ledger.connection import Ledger
-from infracast.ledger.enrich import gpu_hours_sql, gpu_sql, tag_lookup_sql
+from infracast.ledger.duplicates import Overlap
 from infracast.ledger.files import (
     ProgressCallback,
-    discover_files,
+    find_files,
     progress_poller,
     quarantine_malformed_lines,
 )
+from infracast.ledger.fingerprint import fingerprint_sql
 from infracast.ledger.focus_read import JSON_MAP_MACRO, FilePlan, IngestOptions, lit, plan_file, q
+from infracast.ledger.numbers import DECIMAL_MACROS
 from infracast.ledger.records import (
     IngestResult,
+    ReplacedScope,
     already_ingested,
     file_sha256,
     new_batch_id,
     next_ingest_id,
+    retag_hint,
     utcnow,
     write_ingest_record,
 )
-from infracast.ledger.schema import X_COLUMNS
+from infracast.ledger.scopes import (
+    WIDTHS,
+    Width,
+    covered,
+    describe,
+    other_invoices,
+    record,
+    remove,
+)
 from infracast.ledger.validate import (
     checked_sql,
-    enum_columns,
     quarantine_ref,
     typed,
-    unparsed_raw_entries,
 )
 
 
 @dataclass
 class _Overlap(Exception):
-    """The file holds billing periods another ingest already holds."""
+    """The file covers scopes other ingests already hold."""
 
-    periods: list[tuple[int, str | None, str]]
+    scopes: list[ReplacedScope]
 
 
-class _Rejected(Exception):
-    """A row-level condition that rejects the whole file after the rows were read."""
+@dataclass
+class _Duplicate(Exception):
+    """Some or all of the file's charges are charges the ledger already holds."""
+
+    overlap: Overlap
+    result: IngestResult
+
+
+@dataclass
+class _DryRun(Exception):
+    """Roll back a dry run once its result is known."""
+
+    result: IngestResult
 
 
 def ingest_focus(
     ledger: Ledger,
     paths: Sequence[str | Path],
     *,
-    replace: bool = False,
+    replace: bool | Width = False,
     append: bool = False,
+    dry_run: bool = False,
     day_first: bool = False,
     progress: ProgressCallback | None = None,
     batch_id: str | None = None,
@@ -73,29 +97,59 @@ def ingest_focus(
     """Ingest FOCUS exports (CSV, CSV.gz, Parquet; files, folders, globs).
 
     Returns one :class:`IngestResult` per file. A file that cannot be taken as a
-    whole (a missing column the ledger needs, a billing period the ledger
-    already holds from another ingest) comes back with status ``rejected`` and
-    a message; the other files are still ingested.
+    whole (a missing column the ledger needs, scopes the ledger already holds from
+    another ingest, charges the ledger already holds) comes back with status
+    ``rejected`` and a message; the other files are still ingested. A file whose
+    charges are all in the ledger already is ``already_ingested``.
 
-    ``replace``: the file restates a bill; the charges other ingests hold for
-    the same provider and billing period are swapped for the file's.
+    ``replace``: the file restates a bill: the charges other commands wrote for the
+    scopes it covers (provider, billing period, billing account, invoice) are swapped
+    for the file's and listed in ``result.replaced``. ``"account"`` also swaps the
+    other invoices of its accounts, ``"period"`` every account of its providers'
+    billing periods (e.g. an account that left the bill).
     ``append``: the file is another part of an export whose other parts were
-    ingested earlier; add its rows even though its billing periods overlap.
+    ingested earlier; add its rows even though its scopes overlap.
+    ``dry_run``: do everything, report it, change nothing (each file is checked
+    against the ledger as it is, not against the other files of the command).
     """
-    if replace and append:
+    width = _width(replace)
+    if width is not None and append:
         raise IngestError(
             "replace and append cannot be used together.",
             hint="--replace swaps a restated bill; --append adds another part of the same bill.",
         )
-    files = discover_files(paths)
+    found = find_files(paths)
     batch = batch_id or new_batch_id()
     options = IngestOptions(day_first=day_first)
-    return [
+    results = [
         _ingest_file(
-            ledger, path, batch, options, replace=replace, append=append, progress=progress
+            ledger,
+            path,
+            batch,
+            options,
+            width=width,
+            append=append,
+            dry_run=dry_run,
+            progress=progress,
         )
-        for path in files
+        for path in found.files
     ]
+    if results and (note := found.skipped_note()):
+        results[0].notes.append(note)
+    return results
+
+
+def _width(replace: bool | str) -> Width | None:
+    if replace is False:
+        return None
+    if replace is True:
+        return "scope"
+    if replace in WIDTHS:
+        return replace
+    raise IngestError(
+        f"replace={replace!r} is not a replacement width.{did_you_mean(str(replace), WIDTHS)}",
+        hint="Use True (the scopes the file covers), 'account' or 'period'.",
+    )
 
 
 def _ingest_file(
@@ -104,8 +158,9 @@ def _ingest_file(
     batch_id: str,
     options: IngestOptions,
     *,
-    replace: bool,
+    width: Width | None,
     append: bool,
+    dry_run: bool,
     progress: ProgressCallback | None,
 ) -> IngestResult:
     con = ledger.con
@@ -114,21 +169,24 @@ def _ingest_file(
     sha = file_sha256(path)
     done = already_ingested(con, "focus", source, sha)
     if done is not None:
+        done.dry_run = dry_run
         return done
+
+    def reject(plan: FilePlan | None, message: str) -> IngestResult:
+        version = plan.focus_version if plan else None
+        return _reject(ledger, path, batch_id, sha, plan, version, message, started, dry_run)
+
     try:
         plan = plan_file(con, path)
     except IngestError as exc:
-        message = exc.message.removeprefix(f"{path}: ") + (f" {exc.hint}" if exc.hint else "")
-        return _reject(ledger, path, batch_id, sha, None, None, message, started)
+        return reject(None, exc.message.removeprefix(f"{path}: ") + _hint(exc))
     try:
         with ledger.transaction(), progress_poller(con, source, progress) as stage:
             ingest_id = next_ingest_id(con)
             result = _write_rows(ledger, plan, ingest_id, options, stage)
             # Rows fixed from quarantine belong to periods already ingested, by design.
             fixes = quarantine_ref(plan) is not None
-            _bookkeep_periods(
-                con, ingest_id, batch_id, result, replace=replace, append=append or fixes
-            )
+            _settle(con, ingest_id, batch_id, result, width=width, append=append or fixes)
             write_ingest_record(
                 con,
                 ingest_id=ingest_id,
@@ -142,21 +200,64 @@ def _ingest_file(
                 source_columns=[c.name for c in plan.columns],
                 started_at=started,
             )
+            if dry_run:
+                raise _DryRun(result)
+    except _DryRun as run:
+        run.result.dry_run = True
+        run.result.ingest_id = None  # nothing holds its rows
+        run.result.message = "dry run: nothing was changed. " + run.result.message
+        return run.result
     except _Overlap as overlap:
-        listed = "; ".join(
-            f"{prov or '(no provider)'} {start} (ingest {iid})"
-            for iid, prov, start in overlap.periods
-        )
         message = (
-            f"the ledger already holds charges for the same provider and billing period: {listed}. "
-            "Nothing was ingested from this file. If it restates that bill, run again with "
-            "--replace; if it is another part of the same export, run again with --append."
+            "the ledger already holds charges of the scopes this file covers: "
+            f"{describe(overlap.scopes)}. Nothing was ingested from this file. If it restates "
+            "that bill, run again with --replace; if it is another part of the same export, "
+            "run again with --append."
         )
-        return _reject(ledger, path, batch_id, sha, plan, plan.focus_version, message, started)
+        return reject(plan, message)
+    except _Duplicate as dup:
+        return _duplicate(dup, dry_run) or reject(plan, _partial_message(dup))
+    except IngestError as exc:
+        return reject(plan, exc.message + _hint(exc))
     except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-        message = f"could not read the rows: {str(exc).splitlines()[0]}. Nothing was ingested."
-        return _reject(ledger, path, batch_id, sha, plan, plan.focus_version, message, started)
+        first = str(exc).splitlines()[0]
+        return reject(plan, f"could not read the rows: {first}. Nothing was ingested.")
     return result
+
+
+def _hint(exc: IngestError) -> str:
+    return f" {exc.hint}" if exc.hint else ""
+
+
+def _duplicate(dup: _Duplicate, dry_run: bool) -> IngestResult | None:
+    """The no-op result when every charge of the file is already held, else None."""
+    result, overlap = dup.result, dup.overlap
+    if overlap.rows < result.rows_ingested:
+        return None
+    n = result.rows_ingested
+    return IngestResult(
+        file=result.file,
+        ingest_id=overlap.holders[0][0],
+        status="already_ingested",
+        focus_version=result.focus_version,
+        rows_read=result.rows_read,
+        rows_ingested=0,
+        rows_quarantined=0,
+        message=f"the same charges as {overlap.holders_text()}: all {n} of its "
+        f"charge{'s' if n != 1 else ''} are in the ledger already; nothing changed."
+        + retag_hint("focus"),
+        dry_run=dry_run,
+    )
+
+
+def _partial_message(dup: _Duplicate) -> str:
+    n = dup.result.rows_ingested
+    return (
+        f"{dup.overlap.rows} of its {n} rows are the same charges as rows of "
+        f"{dup.overlap.holders_text()} (same provider, billing account, billing period and "
+        "values). Nothing was ingested from this file. If it restates that bill, run again "
+        "with --replace; if it is another part of the bill, remove the rows it repeats."
+    )
 
 
 def _reject(
@@ -168,6 +269,7 @@ def _reject(
     version: str | None,
     message: str,
     started: object,
+    dry_run: bool = False,
 ) -> IngestResult:
     result = IngestResult(
         file=str(path),
@@ -178,7 +280,10 @@ def _reject(
         rows_ingested=0,
         rows_quarantined=0,
         message=message,
+        dry_run=dry_run,
     )
+    if dry_run:
+        return result
     with ledger.transaction() as con:
         result.ingest_id = next_ingest_id(con)
         write_ingest_record(
@@ -197,69 +302,6 @@ def _reject(
     return result
 
 
-def _charges_select(ledger: Ledger, plan: FilePlan, ingest_id: int) -> tuple[list[str], str]:
-    """(column names, SELECT list) mapping the checked query onto the charges table."""
-    spec = focus_spec.columns()
-    enums = enum_columns(plan)
-    exprs: dict[str, str] = {}
-    for canonical in spec:
-        exprs[canonical] = enums[canonical][0] if canonical in enums else typed(canonical)
-    exprs["ServiceProviderName"] = (
-        f"coalesce({typed('ServiceProviderName')}, {typed('ProviderName')})"
-    )
-    exprs["ProviderName"] = f"coalesce({typed('ProviderName')}, {typed('ServiceProviderName')})"
-    custom_exprs = {
-        c.name.strip().lower(): f"CAST({q(c.name)} AS VARCHAR)" for c in plan.custom_columns
-    }
-    settings = ledger.settings
-    exprs["x_ingest_id"] = str(ingest_id)
-    exprs["x_source"] = "'focus'"
-    exprs["x_source_key"] = "NULL"
-    exprs["x_source_row"] = "__row"
-    exprs["x_team"] = tag_lookup_sql(typed("Tags"), settings.team_tags, custom_exprs)
-    exprs["x_project"] = tag_lookup_sql(typed("Tags"), settings.project_tags, custom_exprs)
-    exprs["x_cost_category"] = category_sql(
-        load_rules(settings.category_rules),
-        charge_category=typed("ChargeCategory"),
-        service_category=typed("ServiceCategory"),
-        service_name=typed("ServiceName"),
-        sku_columns=[typed("SkuId"), typed("SkuMeter"), typed("ChargeDescription")],
-    )
-    gpu_type, gpu_count = gpu_sql(
-        search_columns=[
-            f"CAST({typed('SkuPriceDetails')} AS VARCHAR)",
-            typed("ChargeDescription"),
-            typed("SkuMeter"),
-            typed("ResourceType"),
-        ],
-        service_category=typed("ServiceCategory"),
-    )
-    exprs["x_gpu_type"] = gpu_type
-    exprs["x_gpu_count"] = f"CAST({gpu_count} AS DOUBLE)"
-    exprs["x_gpu_hours"] = gpu_hours_sql(
-        gpu_count=gpu_count,
-        charge_category=typed("ChargeCategory"),
-        quantity=typed("ConsumedQuantity"),
-        unit=typed("ConsumedUnit"),
-        start=typed("ChargePeriodStart"),
-        end=typed("ChargePeriodEnd"),
-    )
-    exprs["x_warnings"] = "__warnings"
-    entries = [(c.name, f"CAST({q(c.name)} AS VARCHAR)") for c in plan.custom_columns]
-    entries += unparsed_raw_entries(plan)
-    if entries:
-        # json_merge_patch onto {} drops the keys whose value is NULL (RFC 7386).
-        pairs = ", ".join(f"{lit(key)}, {value}" for key, value in entries)
-        exprs["x_custom_columns"] = (
-            f"NULLIF(json_merge_patch('{{}}', json_object({pairs})), '{{}}'::JSON)"
-        )
-    else:
-        exprs["x_custom_columns"] = "NULL"
-    assert set(exprs) == set(spec) | set(X_COLUMNS)
-    names = list(exprs)
-    return names, ", ".join(f"{exprs[n]} AS {q(n)}" for n in names)
-
-
 def _write_rows(
     ledger: Ledger,
     plan: FilePlan,
@@ -269,12 +311,13 @@ def _write_rows(
 ) -> IngestResult:
     con = ledger.con
     con.execute(JSON_MAP_MACRO)
-    names, select = _charges_select(ledger, plan, ingest_id)
+    con.execute(DECIMAL_MACROS)
+    names, select = charges_select(ledger.settings, plan, ingest_id)
     columns = ", ".join(q(n) for n in names)
     stage(0, 2)
     inserted = con.execute(
-        f"{checked_sql(plan, options)} INSERT INTO charges ({columns}) "
-        f"SELECT {select} FROM checked WHERE NOT __bad"
+        f"{checked_sql(plan, options)} INSERT INTO charges ({columns}, x_row_hash) "
+        f"SELECT *, {fingerprint_sql()} FROM (SELECT {select} FROM checked WHERE NOT __bad)"
     ).fetchone()
     rows_ingested = int(inserted[0]) if inserted else 0
     stage(1, 2)
@@ -306,6 +349,8 @@ def _write_rows(
     rows_quarantined = int(quarantined[0]) if quarantined else 0
     malformed = 0
     notes = list(plan.notes)
+    if rows_ingested + rows_quarantined == 0:
+        notes.append("the file has a header but no rows")
     if rejects:
         malformed = quarantine_malformed_lines(con, rejects, ingest_id, str(plan.path))
         if malformed:
@@ -347,54 +392,27 @@ def _write_rows(
     )
 
 
-def _bookkeep_periods(
+def _settle(
     con: duckdb.DuckDBPyConnection,
     ingest_id: int,
     batch_id: str,
     result: IngestResult,
     *,
-    replace: bool,
+    width: Width | None,
     append: bool,
 ) -> None:
-    """Record what the file holds per provider and billing period; enforce once-only."""
-    con.execute(
-        """INSERT INTO ingest_periods
-           SELECT ?, ServiceProviderName, BillingPeriodStart, BillingPeriodEnd, BillingCurrency,
-                  count(*), sum(BilledCost), sum(EffectiveCost), NULL
-           FROM charges WHERE x_ingest_id = ? GROUP BY ALL""",
-        [ingest_id, ingest_id],
-    )
-    overlaps = con.execute(
-        """SELECT DISTINCT p.ingest_id, p.provider, p.billing_period_start
-           FROM ingest_periods p JOIN ingests i ON i.ingest_id = p.ingest_id
-           WHERE p.superseded_by IS NULL AND i.kind = 'focus' AND i.batch_id <> ?
-             AND EXISTS (SELECT 1 FROM ingest_periods n
-                         WHERE n.ingest_id = ? AND n.provider IS NOT DISTINCT FROM p.provider
-                           AND n.billing_period_start = p.billing_period_start)
-           ORDER BY 3, 2, 1""",
-        [batch_id, ingest_id],
-    ).fetchall()
-    if not overlaps or append:
-        return
-    if not replace:
-        raise _Overlap([(int(i), p, f"{s:%Y-%m-%d}") for i, p, s in overlaps])
-    for old_id, provider, start in overlaps:
-        con.execute(
-            """DELETE FROM charges WHERE x_ingest_id = ?
-               AND ServiceProviderName IS NOT DISTINCT FROM ? AND BillingPeriodStart = ?""",
-            [old_id, provider, start],
-        )
-        con.execute(
-            """UPDATE ingest_periods SET superseded_by = ? WHERE ingest_id = ?
-               AND provider IS NOT DISTINCT FROM ? AND billing_period_start = ?""",
-            [ingest_id, old_id, provider, start],
-        )
-    old_ids = sorted({int(i) for i, _, _ in overlaps})
-    con.execute(
-        """UPDATE ingests SET superseded_by = ? WHERE list_contains(?, ingest_id)
-           AND NOT EXISTS (SELECT 1 FROM ingest_periods p
-                           WHERE p.ingest_id = ingests.ingest_id AND p.superseded_by IS NULL)""",
-        [ingest_id, old_ids],
-    )
-    result.status = "replaced"
-    result.replaced_ingest_ids = old_ids
+    """Record the file's scopes; replace what it restates; refuse what is already there."""
+    record(con, ingest_id)
+    held = covered(con, ingest_id, batch_id, width or "scope")
+    if held and width is not None:
+        result.replaced_ingest_ids = remove(con, ingest_id, batch_id, width, held)
+        result.replaced = held
+        result.status = "replaced"
+        result.message = f"replaced {describe(held)}"
+        if width == "scope" and (note := other_invoices(con, ingest_id)):
+            result.notes.append(note)
+    overlap = duplicates.find(con, ingest_id)
+    if overlap is not None:
+        raise _Duplicate(overlap, result)
+    if held and width is None and not append:
+        raise _Overlap(held)

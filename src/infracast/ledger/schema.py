@@ -12,8 +12,9 @@ Tables (DESIGN.md, "Data model"):
 - ``usage_samples``: GPU utilization, memory and power per resource, GPU and time.
 - ``assets``: owned hardware that generates amortization and energy charges.
 - ``ingests``: every file taken in, with its hash, counts and status.
-- ``ingest_periods``: what each FOCUS ingest holds per provider, billing period
-  and currency (rows and totals); how ``--replace`` finds what to swap.
+- ``ingest_periods``: what each FOCUS ingest holds per scope (provider, billing
+  account, invoice, billing period) and currency (rows and totals); how
+  ``--replace`` finds what to swap and the overlap rule what is already there.
 - ``quarantine``: every row that could not be counted, with its reason and raw values.
 
 The plans side (migration 2, DESIGN.md "Plans"):
@@ -25,15 +26,25 @@ The plans side (migration 2, DESIGN.md "Plans"):
   start, end) and progress updates, for earned value; actuals come from ``x_project``.
 - ``plans``, ``plan_lines``: estimates and project budgets saved as plans, their
   planned charges by month, project and cost category with the price source and date.
+
+Migration 3 (issue 10): money keeps 18 decimals (DECIMAL(38, 18) instead of 12) in
+``charges``, ``ingest_periods`` and ``quarantine``; every FOCUS charge gets its row
+fingerprint ``x_row_hash`` (fingerprint.py); ``ingest_periods`` gains the billing
+account and invoice of each scope, filled from the charges of the ingests that still
+hold rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
 from infracast.ledger import focus_spec
+from infracast.ledger.fingerprint import backfill_sql, stamp
+from infracast.ledger.numbers import DECIMAL_TYPE
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -51,6 +62,9 @@ X_COLUMNS: dict[str, str] = {
     # source columns FOCUS does not define, as a JSON object of text values (a JSON object,
     # not a MAP: it is several times cheaper to build and store for every row of a bill)
     "x_custom_columns": "JSON",
+    # the charge's fingerprint (fingerprint.py): the same charge in another file has the same
+    # one; NULL for charges the ledger generates (assets, manual entries)
+    "x_row_hash": "UBIGINT",
 }
 
 COST_CATEGORIES = (
@@ -78,7 +92,51 @@ def _charges_ddl() -> str:
     return f"CREATE TABLE charges (\n  {body}\n)"
 
 
-_MIGRATIONS: dict[int, list[str]] = {
+def _to_18_decimals(con: duckdb.DuckDBPyConnection) -> None:
+    """Money to DECIMAL(38, 18): refuse clearly if a stored value is 10^20 or more."""
+    have = _column_names(con, "charges")
+    money = [
+        ("charges", c.column_id)
+        for c in focus_spec.columns().values()
+        if c.data_type == "Decimal" and c.column_id in have
+    ]
+    money += [(t, c) for t in ("ingest_periods", "quarantine") for c in _PERIOD_MONEY]
+    for table, column in money:
+        row = con.execute(f'SELECT count(*) FROM {table} WHERE abs("{column}") >= 1e20').fetchone()
+        if row and row[0]:
+            from infracast.errors import LedgerError
+
+            raise LedgerError(
+                f"the ledger holds {row[0]} value(s) of {table}.{column} of 10^20 or more, "
+                "beyond what this infracast stores (DECIMAL(38, 18)).",
+                hint="Open the ledger with the infracast that wrote it and remove those rows.",
+            )
+        con.execute(f'ALTER TABLE {table} ALTER "{column}" TYPE {DECIMAL_TYPE}')
+
+
+_PERIOD_MONEY = ("billed_cost", "effective_cost")
+
+
+def _scopes_from_charges(con: duckdb.DuckDBPyConnection) -> None:
+    """Split the live ``ingest_periods`` rows by billing account and invoice."""
+    con.execute(
+        """DELETE FROM ingest_periods WHERE superseded_by IS NULL
+           AND ingest_id IN (SELECT DISTINCT x_ingest_id FROM charges WHERE x_source = 'focus')"""
+    )
+    con.execute(
+        """INSERT INTO ingest_periods (ingest_id, provider, billing_account_id, invoice_id,
+               billing_period_start, billing_period_end, currency, rows, billed_cost,
+               effective_cost, superseded_by)
+           SELECT x_ingest_id, ServiceProviderName, BillingAccountId, InvoiceId,
+                  BillingPeriodStart, BillingPeriodEnd, BillingCurrency, count(*),
+                  sum(BilledCost), sum(EffectiveCost), NULL
+           FROM charges WHERE x_source = 'focus' AND BillingPeriodStart IS NOT NULL
+             AND BillingPeriodEnd IS NOT NULL AND BillingCurrency IS NOT NULL
+           GROUP BY ALL"""
+    )
+
+
+_MIGRATIONS: dict[int, list[str | Callable[[duckdb.DuckDBPyConnection], None]]] = {
     1: [
         "CREATE TABLE meta (key VARCHAR NOT NULL, value VARCHAR)",
         "CREATE SEQUENCE ingest_id_seq START 1",
@@ -258,6 +316,16 @@ _MIGRATIONS: dict[int, list[str]] = {
             price_as_of DATE
         )""",
     ],
+    3: [
+        _to_18_decimals,
+        f"ALTER TABLE charges ADD COLUMN IF NOT EXISTS x_row_hash {X_COLUMNS['x_row_hash']}",
+        "ALTER TABLE ingest_periods ADD COLUMN IF NOT EXISTS billing_account_id VARCHAR",
+        "ALTER TABLE ingest_periods ADD COLUMN IF NOT EXISTS invoice_id VARCHAR",
+    ],
+}
+# Steps that read every FOCUS column, run once the charges table has them all.
+_AFTER_COLUMNS: dict[int, list[Callable[[duckdb.DuckDBPyConnection], None]]] = {
+    3: [_scopes_from_charges],
 }
 
 
@@ -282,8 +350,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     try:
         for version in range(current + 1, SCHEMA_VERSION + 1):
             for statement in _MIGRATIONS[version]:
-                con.execute(_charges_ddl() if statement == "__CHARGES__" else statement)
+                if callable(statement):
+                    statement(con)
+                else:
+                    con.execute(_charges_ddl() if statement == "__CHARGES__" else statement)
         _add_missing_focus_columns(con)
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for step in _AFTER_COLUMNS.get(version, []):
+                step(con)
+        _refresh_fingerprints(con, force=0 < current < 3)
         if current == 0:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         elif current < SCHEMA_VERSION:
@@ -297,13 +372,28 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
-def _add_missing_focus_columns(con: duckdb.DuckDBPyConnection) -> None:
-    have = {
+def _refresh_fingerprints(con: duckdb.DuckDBPyConnection, *, force: bool) -> None:
+    """Compute every charge's fingerprint again if they were made another way (another
+    DuckDB ``hash``, other FOCUS columns) or not at all (a ledger before migration 3)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if row is not None and row[0] == stamp() and not force:
+        return
+    con.execute(backfill_sql())
+    con.execute("DELETE FROM meta WHERE key = 'fingerprint'")
+    con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", [stamp()])
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
         row[0]
         for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'charges'"
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
         ).fetchall()
     }
+
+
+def _add_missing_focus_columns(con: duckdb.DuckDBPyConnection) -> None:
+    have = _column_names(con, "charges")
     for name, sql_type in charges_columns().items():
         if name not in have:
             con.execute(

@@ -23,7 +23,7 @@ from infracast.errors import IngestError
 from infracast.ledger.connection import Ledger
 from infracast.ledger.files import (
     ProgressCallback,
-    discover_files,
+    find_files,
     progress_poller,
     quarantine_malformed_lines,
 )
@@ -157,7 +157,11 @@ def ingest_usage(
     still ingested. The same content again is ``already_ingested``.
     """
     batch = batch_id or new_batch_id()
-    return [_ingest_file(ledger, path, batch, progress) for path in discover_files(paths)]
+    found = find_files(paths)
+    results = [_ingest_file(ledger, path, batch, progress) for path in found.files]
+    if results and (note := found.skipped_note()):
+        results[0].notes.append(note)
+    return results
 
 
 def _ingest_file(

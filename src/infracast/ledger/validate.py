@@ -19,12 +19,23 @@ from infracast.ledger.focus_read import (
     FilePlan,
     IngestOptions,
     SourceColumn,
+    decimal_exact,
+    decimal_kind,
+    decimal_kinds,
+    decimal_rounded,
+    decimal_rounded_flag,
+    decimal_text,
     is_null_text,
     iso_timestamp,
     lit,
     non_finite,
     q,
     typed_columns,
+)
+from infracast.ledger.numbers import (
+    INVALID,
+    invalid_detail_sql,
+    out_of_range_detail_sql,
 )
 
 # --- rules ---------------------------------------------------------------------------
@@ -63,18 +74,30 @@ def reason_rules(plan: FilePlan, resolved_check: bool) -> list[Rule]:
         out.append(
             _reason(missing, "missing_value", lit(f"{name} is empty; the ledger needs every cost"))
         )
+        # every other reason needs a value that did not parse: test the cheap condition first
+        unparsed = f"{typed(name)} IS NULL AND NOT {missing}"
         out.append(
             _reason(
-                f"NOT {missing} AND {non_finite(col)}",
+                f"{unparsed} AND {non_finite(col)}",
                 "non_finite_cost",
                 f"{lit(name + ' is ')} || {raw} || ' (not a finite number)'",
             )
         )
+        kind = decimal_kind(name) if decimal_text(col) is not None else None
+        if kind is not None:
+            out.append(
+                _reason(
+                    f"{unparsed} AND NOT {non_finite(col)} AND {kind} = {INVALID}",
+                    "invalid_cost",
+                    invalid_detail_sql(name, raw),
+                )
+            )
         out.append(
             _reason(
-                f"NOT {missing} AND NOT {non_finite(col)} AND {typed(name)} IS NULL",
-                "invalid_cost",
-                f"{lit(name + ' ')} || quoted({raw}) || ' is not a decimal number'",
+                f"{unparsed} AND NOT {non_finite(col)}"
+                + (f" AND {kind} <> {INVALID}" if kind is not None else ""),
+                "cost_out_of_range",
+                out_of_range_detail_sql(name, raw),
             )
         )
     for name in PERIOD_COLUMNS:
@@ -227,6 +250,10 @@ def warning_rules(plan: FilePlan) -> list[Rule]:
             col = cols[canonical]
             empty = is_null_text(q(col.name)) if col.is_text else f"{q(col.name)} IS NULL"
             out.append(Rule(empty, lit("missing_mandatory_value:" + canonical)))
+    for canonical, col in cols.items():
+        text = decimal_text(col) if spec[canonical].data_type == "Decimal" else None
+        if text is not None:
+            out.append(Rule(decimal_rounded_flag(canonical), lit("rounded_value:" + canonical)))
     if plan.missing_mandatory:
         out.append(Rule("true", "'missing_mandatory_column'"))
     return out
@@ -293,14 +320,17 @@ def checked_sql(plan: FilePlan, options: IngestOptions, source_sql: str | None =
     for canonical, column in spec.items():
         expr = exprs.get(canonical, f"CAST(NULL AS {column.sql_type})")
         typed_list.append(f"{expr} AS {typed(canonical)}")
+    typed_list += decimal_rounded(plan)
     ref = quarantine_ref(plan)
     extra = f", {q(ref.name)} AS {q('__quarantine_ref')}" if ref else ""
+    extra += "".join(f", {k}" for k in decimal_kinds(plan))
     reasons = reason_rules(plan, resolved_check=ref is not None)
     warnings = warning_rules(plan)
     return (
         f"WITH src AS (SELECT *, {row_number_sql(plan)} AS __row{extra} "
         f"FROM {source_sql or plan.source_sql}),\n"
-        f"typed AS (SELECT src.*, {', '.join(typed_list)} FROM src),\n"
+        f"num AS (SELECT src.*, {decimal_exact(plan)} FROM src),\n"
+        f"typed AS (SELECT num.*, {', '.join(typed_list)} FROM num),\n"
         f"flagged AS (SELECT typed.*, {_any(reasons)} AS __bad, {_any(warnings)} AS __warned "
         "FROM typed),\n"
         "checked AS (SELECT flagged.*, "
