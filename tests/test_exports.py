@@ -20,6 +20,7 @@ PINNED = {
         "ingest_manual",
         "ingest_usage",
         "open_ledger",
+        "retag",
         "savings",
         "showback",
         "top_movers",
@@ -28,6 +29,7 @@ PINNED = {
     "infracast.ledger": [
         "IngestResult",
         "Ledger",
+        "RetagResult",
         "export_quarantine",
         "ingest_assets",
         "ingest_focus",
@@ -37,6 +39,7 @@ PINNED = {
         "open_ledger",
         "quarantine_summary",
         "quarantined_rows",
+        "retag",
     ],
     "infracast.report": ["write_summary"],
 }

@@ -19,6 +19,7 @@ _EXPORTS = {
     "ingest_usage": "infracast.ledger",
     "ingest_assets": "infracast.ledger",
     "ingest_manual": "infracast.ledger",
+    "retag": "infracast.ledger",
     "costs": "infracast.analytics",
     "top_movers": "infracast.analytics",
     "savings": "infracast.analytics",

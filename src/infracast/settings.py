@@ -2,8 +2,8 @@
 
 Resolution order, first wins: explicit arguments, environment variables
 (``INFRACAST_LEDGER``, ``INFRACAST_TEAM_TAGS``, ``INFRACAST_PROJECT_TAGS``,
-``INFRACAST_CATEGORY_RULES``, ``INFRACAST_MEMORY_LIMIT``, ``INFRACAST_PRICE_BOOK``,
-``INFRACAST_PRICE_OVERRIDES``), then an ``infracast.toml``
+``INFRACAST_CATEGORY_RULES``, ``INFRACAST_MEMORY_LIMIT``, ``INFRACAST_LOCK_TIMEOUT``,
+``INFRACAST_PRICE_BOOK``, ``INFRACAST_PRICE_OVERRIDES``), then an ``infracast.toml``
 file in the working directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
 """
 
@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from infracast.errors import ConfigError
 
 DEFAULT_LEDGER = "infracast.duckdb"
+# Long enough for a reader to outwait a typical ingest (300k rows take ~35 s), short
+# enough that a forgotten process is reported within a minute.
+DEFAULT_LOCK_TIMEOUT = 60.0
 
 
 class Settings(BaseModel):
@@ -49,6 +52,13 @@ class Settings(BaseModel):
     category_rules: Path | None = Field(
         default=None, description="YAML or CSV of cost-category rules that override the defaults"
     )
+    lock_timeout: float = Field(
+        default=DEFAULT_LOCK_TIMEOUT,
+        ge=0,
+        allow_inf_nan=False,
+        description="seconds to wait for the ledger while another process holds it "
+        "(0: fail at once)",
+    )
 
 
 _ENV = {
@@ -57,6 +67,7 @@ _ENV = {
     "project_tags": "INFRACAST_PROJECT_TAGS",
     "category_rules": "INFRACAST_CATEGORY_RULES",
     "memory_limit": "INFRACAST_MEMORY_LIMIT",
+    "lock_timeout": "INFRACAST_LOCK_TIMEOUT",
     "price_book": "INFRACAST_PRICE_BOOK",
     "price_overrides": "INFRACAST_PRICE_OVERRIDES",
 }

@@ -158,3 +158,90 @@ def test_demo_run_ingests_prints_the_overview_and_writes_the_summary(
         cli("costs", "--by", "source", "-l", str(tmp_path / "l.duckdb"), "-f", "json").out
     )
     assert {r["source"] for r in costs} == {"focus", "asset", "manual"}
+
+
+def test_ingest_of_a_missing_file_creates_no_ledger(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import infracast.cli.ingest as ingest_cli
+
+    def no_ledger(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the ledger was opened before the files were found")
+
+    # the files are looked for before the ledger is opened (or created)
+    monkeypatch.setattr(ingest_cli, "open_ledger", no_ledger)
+    ledger = tmp_path / "new.duckdb"
+    ran = cli("ingest", str(tmp_path / "missing.csv"), "--ledger", str(ledger))
+    assert ran.code == 2 and "no such file or folder" in ran.err
+    assert not ledger.exists() and not Path(f"{ledger}.wal").exists()
+
+
+def test_ingest_replace_dry_run_lists_the_scopes_and_changes_nothing(
+    cli: CLI, tmp_path: Path
+) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+    restated = write_focus_csv(
+        tmp_path / "restated.csv", [{"BilledCost": "3", "EffectiveCost": "3"}]
+    )
+    ran = cli("ingest", str(restated), "-l", ledger, "--replace", "--dry-run", "-f", "json")
+    assert ran.code == 0, ran.err
+    (obj,) = json.loads(ran.out, parse_float=Decimal)
+    assert obj["status"] == "replaced" and obj["dry_run"] is True
+    (scope,) = obj["replaced"]
+    assert (scope["billing_account_id"], scope["rows"], scope["billed_cost"]) == (
+        "012345678901",
+        2,
+        Decimal("12.75"),  # 10.50 + 2.25
+    )
+    table = cli("ingest", str(restated), "-l", ledger, "--replace", "--dry-run")
+    assert "Dry run" in table.err and "012345678901" in table.err
+    total = json.loads(cli("costs", "-l", ledger, "-f", "json").out, parse_float=Decimal)
+    assert total[0]["billed_cost"] == Decimal("12.75")
+
+
+def test_ingest_replace_period_flag_widens_the_replacement(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    two = write_focus_csv(
+        tmp_path / "two.csv", [{"BillingAccountId": "1"}, {"BillingAccountId": "2"}]
+    )
+    cli("ingest", str(two), "-l", ledger)
+    one = write_focus_csv(tmp_path / "one.csv", [{"BillingAccountId": "1", "BilledCost": "5"}])
+    ran = cli("ingest", str(one), "-l", ledger, "--replace-period", "-f", "json")
+    assert ran.code == 0, ran.err
+    (obj,) = json.loads(ran.out)
+    assert sorted(s["billing_account_id"] for s in obj["replaced"]) == ["1", "2"]
+    both = cli("ingest", str(one), "-l", ledger, "--replace", "--replace-period")
+    assert both.code == 2 and "together" in both.err
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("ingests", "--limit", "-3"), "--limit"),
+        (("ingests", "--limit", "0"), "--limit"),
+        (("quarantine", "list", "--rows", "--limit", "-1"), "--limit"),
+    ],
+)
+def test_listing_limits_below_one_are_refused(
+    cli: CLI, tmp_path: Path, args: tuple[str, ...], flag: str
+) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+    ran = cli(*args, "-l", ledger)
+    assert ran.code == 2 and flag in ran.err and "Traceback" not in ran.err
+
+
+def test_listing_limits_below_one_are_refused_by_the_library(ledger: Ledger) -> None:
+    from infracast.errors import QueryError
+    from infracast.ledger import list_ingests, quarantined_rows
+
+    with pytest.raises(QueryError, match="limit must be at least 1, not 0"):
+        list_ingests(ledger.con, limit=0)
+    with pytest.raises(QueryError, match="limit must be at least 1, not -2"):
+        quarantined_rows(ledger, limit=-2)
+
+
+def test_quarantine_list_does_not_create_a_ledger(cli: CLI, tmp_path: Path) -> None:
+    ran = cli("quarantine", "list", "-l", str(tmp_path / "none.duckdb"))
+    assert ran.code == 2 and not (tmp_path / "none.duckdb").exists()

@@ -32,6 +32,18 @@ FormatOption = Annotated[
 ]
 
 
-def open_ledger(path: Path | None, *, read_only: bool = False) -> Ledger:
-    """Open the ledger named by --ledger, the environment or the default."""
-    return Ledger.open(path, settings=load_settings(), read_only=read_only)
+def _waiting(message: str) -> None:
+    err.print(message, style="yellow", markup=False, highlight=False)
+
+
+def open_ledger(path: Path | None, *, read_only: bool = False, create: bool = True) -> Ledger:
+    """Open the ledger named by --ledger, the environment or the default
+    (``create=False``: a command that changes a ledger but cannot start one).
+
+    While another process holds it, say so on stderr and wait (the ``lock_timeout``
+    setting); a ledger the command created is removed again if the command fails
+    before storing anything in it.
+    """
+    return Ledger.open(
+        path, settings=load_settings(), read_only=read_only, create=create, on_wait=_waiting
+    )

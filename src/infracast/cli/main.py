@@ -15,6 +15,7 @@ from infracast.cli import (
     demo,
     estimate,
     finance,
+    ledger,
     plan,
     project,
     quarantine,
@@ -34,6 +35,7 @@ app = typer.Typer(
 app.command()(ingest)
 app.command()(ingests)
 app.add_typer(quarantine.app, name="quarantine")
+app.add_typer(ledger.app, name="ledger")
 app.add_typer(demo.app, name="demo")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(estimate.app, name="estimate")

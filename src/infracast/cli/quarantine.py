@@ -27,7 +27,7 @@ def list_(
     rows: Annotated[
         bool, typer.Option("--rows", help="One line per row instead of per reason.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="With --rows: at most this many rows.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="With --rows: at most this many rows.")] = 50,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -41,7 +41,7 @@ def list_(
 
       infracast quarantine list --reason invalid_cost --format json
     """
-    with open_ledger(ledger) as led:
+    with open_ledger(ledger, read_only=True) as led:
         if rows:
             data = quarantined_rows(
                 led, ingest_id=ingest, reason=reason, unresolved=False, limit=limit

@@ -6,11 +6,13 @@ from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.manual import ingest_manual
 from infracast.ledger.quarantine import export_quarantine, quarantine_summary, quarantined_rows
 from infracast.ledger.records import IngestResult, list_ingests
+from infracast.ledger.retag import RetagResult, retag
 from infracast.ledger.usage import ingest_usage
 
 __all__ = [
     "IngestResult",
     "Ledger",
+    "RetagResult",
     "export_quarantine",
     "ingest_assets",
     "ingest_focus",
@@ -20,4 +22,5 @@ __all__ = [
     "open_ledger",
     "quarantine_summary",
     "quarantined_rows",
+    "retag",
 ]

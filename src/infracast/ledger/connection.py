@@ -1,4 +1,8 @@
-"""Opening the ledger: one DuckDB file, migrated on open, UTC throughout."""
+"""Opening the ledger: one DuckDB file, migrated on open, UTC throughout.
+
+Opening waits for another process's lock (:mod:`infracast.ledger.lock`); a path
+that is not a ledger is named for what it is (:mod:`infracast.ledger.ledger_file`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,13 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from infracast.errors import LedgerError
+from infracast.ledger.ledger_file import (
+    check_ledger_path,
+    holds_nothing,
+    open_error,
+    remove_ledger_file,
+)
+from infracast.ledger.lock import WaitCallback, connect_waiting
 from infracast.ledger.schema import SCHEMA_VERSION, migrate
 from infracast.settings import Settings, load_settings
 
@@ -43,10 +54,18 @@ class Ledger:
     connection for the data layer; analytics read through :meth:`ibis`.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, settings: Settings) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        settings: Settings,
+        *,
+        created: bool = False,
+    ) -> None:
         self.con = con
         self.path = path
         self.settings = settings
+        self.created = created  # this open created the file
         self._ibis: Backend | None = None
 
     @classmethod
@@ -56,50 +75,67 @@ class Ledger:
         *,
         settings: Settings | None = None,
         read_only: bool = False,
+        create: bool = True,
+        lock_timeout: float | None = None,
+        on_wait: WaitCallback | None = None,
     ) -> Ledger:
         """Open (creating and migrating if needed) the ledger at ``path``.
 
         ``path`` defaults to the ``ledger`` setting (``INFRACAST_LEDGER`` or
         ``./infracast.duckdb``); ``":memory:"`` opens a throw-away ledger.
+        With ``create=False`` (or ``read_only``) a missing ledger is an error.
+        While another process holds the file, wait up to ``lock_timeout``
+        seconds (default: the ``lock_timeout`` setting), calling ``on_wait``
+        once with a sentence saying for whom (:mod:`infracast.ledger.lock`).
+        A ledger this call creates is removed again when the ``with`` block
+        using it fails before anything was stored in it.
         """
         settings = settings or load_settings()
         target = Path(path) if path is not None else settings.ledger
         memory = str(target) == ":memory:"
-        if read_only and not memory and not target.exists():
-            raise LedgerError(
-                f"no ledger at {target}.",
-                hint="Ingest something first (infracast ingest FILE) or pass --ledger PATH.",
-            )
-        if not memory and not target.parent.exists():
-            raise LedgerError(
-                f"cannot create the ledger {target}: folder {target.parent} does not exist.",
-                hint="Create the folder or pass another --ledger PATH.",
-            )
+        if not memory:
+            check_ledger_path(target, must_exist=read_only or not create)
+        created = not memory and not target.exists()
+        timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
         try:
-            con = duckdb.connect(":memory:" if memory else str(target), read_only=read_only)
+            if memory:
+                con = duckdb.connect(":memory:")
+            else:
+                con = connect_waiting(target, read_only=read_only, timeout=timeout, on_wait=on_wait)
         except duckdb.IOException as exc:
+            raise open_error(target, exc, read_only=read_only) from exc
+        except duckdb.ConnectionException as exc:
+            # DuckDB opens a file once per process, either read-only or read-write.
+            other = "read-write" if read_only else "read-only"
             raise LedgerError(
-                f"cannot open the ledger {target}: {exc}".rstrip("."),
-                hint="Another infracast process may hold it open for writing; wait for it "
-                "to finish, or open a copy.",
+                f"{target} is already open {other} in this process.",
+                hint=f"Close that Ledger first, or open this one {other} too.",
             ) from exc
         except duckdb.Error as exc:
             raise LedgerError(
                 f"{target} is not a DuckDB ledger infracast can open: {exc}",
                 hint="Pass --ledger with a new file name to start a fresh ledger.",
             ) from exc
-        con.execute("SET TimeZone = 'UTC'")
-        # Progress is polled and drawn by infracast (a Rich bar), never printed by DuckDB.
-        con.execute("SET enable_progress_bar_print = false")
-        con.execute(f"SET memory_limit = '{settings.memory_limit or default_memory_limit()}'")
-        if not read_only:
-            migrate(con)
-        elif not memory and 0 < _schema_version(con) < SCHEMA_VERSION:
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            # Progress is polled and drawn by infracast (a Rich bar), never printed by DuckDB.
+            con.execute("SET enable_progress_bar_print = false")
+            con.execute(f"SET memory_limit = '{settings.memory_limit or default_memory_limit()}'")
+            if not read_only:
+                migrate(con)
+        except BaseException:
+            con.close()
+            if created:
+                remove_ledger_file(target)
+            raise
+        if read_only and not memory and 0 < _schema_version(con) < SCHEMA_VERSION:
             # A ledger written by an older infracast: upgrade it once, then read it.
             con.close()
-            cls.open(target, settings=settings).close()
-            return cls.open(target, settings=settings, read_only=True)
-        return cls(con, target, settings)
+            cls.open(target, settings=settings, lock_timeout=timeout, on_wait=on_wait).close()
+            return cls.open(
+                target, settings=settings, read_only=True, lock_timeout=timeout, on_wait=on_wait
+            )
+        return cls(con, target, settings, created=created)
 
     def ibis(self) -> Backend:
         """An Ibis DuckDB backend over this ledger's connection."""
@@ -133,12 +169,24 @@ class Ledger:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if exc_type is None or not self.created:
+            self.close()
+            return
+        # A failed command leaves no ledger behind that only it created and nothing stored in.
+        empty = holds_nothing(self.con)
         self.close()
+        if empty:
+            remove_ledger_file(self.path)
 
 
-def open_ledger(path: str | Path | None = None, *, read_only: bool = False) -> Ledger:
+def open_ledger(
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    on_wait: WaitCallback | None = None,
+) -> Ledger:
     """Open the ledger at ``path`` (see :meth:`Ledger.open`)."""
-    return Ledger.open(path, read_only=read_only)
+    return Ledger.open(path, read_only=read_only, on_wait=on_wait)
 
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -15,6 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+from infracast.ledger.categories import category_sql, load_rules
+
+if TYPE_CHECKING:
+    from infracast.settings import Settings
 
 HOUR_UNITS = ("hour", "hours", "hr", "hrs", "h", "instance-hours", "instance hours")
 
@@ -76,6 +82,8 @@ def tag_lookup_sql(tags: str, keys: Sequence[str], custom: dict[str, str]) -> st
         for name in (key.lower(), f"x_{key.lower()}"):
             if name in custom:
                 parts.append(custom[name])
+    if not parts:  # no key names the team (team_tags = []): nobody is named
+        return "CAST(NULL AS VARCHAR)"
     parts = [f"NULLIF(trim({p}), '')" for p in parts]
     return f"coalesce({', '.join(parts)})" if len(parts) > 1 else parts[0]
 
@@ -117,3 +125,31 @@ def gpu_hours_sql(
         f"CASE WHEN {gpu_count} IS NOT NULL AND lower({charge_category}) = 'usage' "
         f"THEN {gpu_count} * {hours} END"
     )
+
+
+def owner_and_category_sql(
+    settings: Settings,
+    *,
+    tags: str,
+    custom: dict[str, str],
+    charge_category: str,
+    service_category: str,
+    service_name: str,
+    sku_columns: Sequence[str],
+) -> dict[str, str]:
+    """SQL for ``x_team``, ``x_project`` and ``x_cost_category`` over the given column
+    expressions; ``custom`` maps a lower-cased custom column name to its expression.
+
+    Ingest and :func:`retag` both build the three columns here, so they cannot disagree.
+    """
+    return {
+        "x_team": tag_lookup_sql(tags, settings.team_tags, custom),
+        "x_project": tag_lookup_sql(tags, settings.project_tags, custom),
+        "x_cost_category": category_sql(
+            load_rules(settings.category_rules),
+            charge_category=charge_category,
+            service_category=service_category,
+            service_name=service_name,
+            sku_columns=list(sku_columns),
+        ),
+    }

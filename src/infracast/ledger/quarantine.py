@@ -16,6 +16,7 @@ from typing import Any
 
 from infracast.errors import QueryError
 from infracast.ledger.connection import Ledger
+from infracast.ledger.records import check_limit
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def quarantined_rows(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Quarantined rows with their row number, reason, detail and raw values."""
+    check_limit(limit)
     where, params = _where(ingest_id, reason, unresolved)
     sql = (
         "SELECT quarantine_id, ingest_id, source, row_number, reason, detail, raw, "

@@ -10,13 +10,41 @@ import hashlib
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 
+from infracast.errors import QueryError
+
 Status = Literal["ingested", "already_ingested", "replaced", "rejected"]
 Kind = Literal["focus", "usage", "assets", "manual"]
+
+
+@dataclass
+class ReplacedScope:
+    """Charges a replacement removed (or, in a dry run, would remove): one provider,
+    billing period, billing account, invoice and currency, from the ingests listed."""
+
+    provider: str | None
+    billing_period_start: datetime
+    billing_account_id: str | None
+    invoice_id: str | None
+    currency: str
+    rows: int
+    billed_cost: Decimal
+    effective_cost: Decimal
+    ingest_ids: list[int]
+
+    def label(self) -> str:
+        """``AWS 2026-05-01 account 1234 invoice INV-1`` (the parts that are known)."""
+        parts = [self.provider or "(no provider)", f"{self.billing_period_start:%Y-%m-%d}"]
+        if self.billing_account_id is not None:
+            parts.append(f"account {self.billing_account_id}")
+        if self.invoice_id is not None:
+            parts.append(f"invoice {self.invoice_id}")
+        return " ".join(parts)
 
 
 @dataclass
@@ -37,6 +65,9 @@ class IngestResult:
     replaced_ingest_ids: list[int] = field(default_factory=list)
     message: str = ""
     kind: Kind = "focus"
+    # what a replacement removed, per scope (listed before anything is deleted in a dry run)
+    replaced: list[ReplacedScope] = field(default_factory=list)
+    dry_run: bool = False  # nothing was changed: the result says what would have happened
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object printed for this file (stable keys first)."""
@@ -103,8 +134,18 @@ def already_ingested(
         rows_quarantined=0,
         kind=kind,
         message=f"the same content was ingested as ingest {live} on "
-        f"{row[2]:%Y-%m-%d %H:%M} UTC; nothing changed",
+        f"{row[2]:%Y-%m-%d %H:%M} UTC; nothing changed.{retag_hint(kind)}",
     )
+
+
+def retag_hint(kind: Kind) -> str:
+    """What to run when the tag settings changed since a file was ingested (or '')."""
+    return {
+        "focus": " If team_tags, project_tags or category_rules changed since, run "
+        "`infracast ledger retag` to apply them to the charges already in the ledger.",
+        "assets": " If team_tags or project_tags changed since, run "
+        "`infracast ledger retag` to apply them to the asset charges.",
+    }.get(kind, "")
 
 
 def write_ingest_record(
@@ -165,10 +206,21 @@ def mark_superseded(
         )
 
 
+def check_limit(limit: int | None, *, name: str = "limit", hint: str | None = None) -> int | None:
+    """``limit`` (how many rows to show) if it is None or at least 1; else a QueryError."""
+    if limit is not None and limit < 1:
+        raise QueryError(
+            f"{name} must be at least 1, not {limit}.",
+            hint=hint or f"{name} counts the rows to show: 10 shows ten.",
+        )
+    return limit
+
+
 def list_ingests(
     con: duckdb.DuckDBPyConnection, *, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """The ingest log, newest first."""
+    """The ingest log, newest first (at most ``limit`` entries)."""
+    check_limit(limit)
     sql = """SELECT ingest_id, kind, source, status, focus_version, rows_read, rows_ingested,
                     rows_quarantined, rows_with_warnings, superseded_by, started_at, message
              FROM ingests ORDER BY ingest_id DESC"""
