@@ -178,3 +178,14 @@ def test_every_breakdown_adds_up_to_the_totals(
     for result in costs(scratch, by=by):
         got[result["currency"]] += result["effective_cost"]
     assert got == expected
+
+
+def test_top_keeps_the_largest_rows(company: Ledger) -> None:
+    # by team, largest effective cost first: research 100, applied USD 45 (then 40 EUR, 30)
+    assert [r["team"] for r in costs(company, by=["team"], top=2)] == ["research", "applied"]
+
+
+@pytest.mark.parametrize("top", [0, -3])
+def test_top_below_one_is_refused(company: Ledger, top: int) -> None:
+    with pytest.raises(QueryError, match=f"top must be at least 1, not {top}"):
+        costs(company, by=["team"], top=top)

@@ -76,3 +76,24 @@ def test_unknown_grain_suggests_the_closest() -> None:
     with pytest.raises(QueryError, match=re.escape('unknown grain "mnth". Did you mean "month"')):
         check_grain("mnth")
     assert check_grain("week") == "week"
+
+
+def test_an_empty_range_names_start_and_end_neutrally() -> None:
+    with pytest.raises(QueryError) as err:
+        parse_range("2026-06-01", "2026-05-01")
+    text = f"{err.value} {err.value.hint}"
+    assert "start 2026-06-01T00:00:00 is not before end 2026-05-01T00:00:00" in text
+    assert "--" not in text  # no flag of any command: the library does not know them
+
+
+def test_an_empty_range_names_the_callers_flags() -> None:
+    with pytest.raises(QueryError) as err:
+        parse_range("2026-06-01", "2026-05-01", names=("--from", "--to"))
+    assert str(err.value).startswith("the period is empty: --from 2026-06-01T00:00:00 is not")
+    assert err.value.hint and "--from 2026-01 --to 2026-02 is January" in err.value.hint
+    assert "--start" not in f"{err.value} {err.value.hint}"
+
+
+def test_a_bad_date_names_the_callers_flag() -> None:
+    with pytest.raises(QueryError, match='--to "June" is not a date'):
+        parse_range("2026-06-01", "June", names=("--from", "--to"))

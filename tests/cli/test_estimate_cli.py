@@ -162,3 +162,65 @@ def test_learned_fits_on_history_and_predicts_with_an_interval(cli: CLI) -> None
     assert "project" not in {f["name"] for f in summary["features"]}
     assert any("project was left out" in note for note in summary["notes"])
     assert float(prediction["low"]) <= float(prediction["value"]) <= float(prediction["high"])
+
+
+def test_a_model_beyond_the_calibration_is_estimated_with_a_warning(cli: CLI) -> None:
+    ran = cli("estimate", "training", "--params", "10T", "--tokens", "15T", "-a", "H100")
+    assert ran.code == 0, ran.err
+    assert "Warning: params 10T is 14.9× the largest" in ran.err
+    assert "Warning: no accelerator count finishes within the 60-day target" in ran.err
+
+
+def test_astronomical_inputs_are_refused_with_the_range(cli: CLI) -> None:
+    ran = cli("estimate", "training", "--params", "1e30", "--tokens", "1e30", "-a", "H100")
+    assert ran.code == 2
+    assert "beyond the 1e+30 FLOPs any estimate accepts" in ran.err
+    assert "Traceback" not in ran.err
+
+
+def test_a_batch_that_does_not_fit_says_memory_not_latency(cli: CLI) -> None:
+    ran = cli(
+        "estimate",
+        "inference",
+        "--params",
+        "8B",
+        "-a",
+        "H100",
+        "-r",
+        "20",
+        "--input-tokens",
+        "1000",
+        "--output-tokens",
+        "200",
+        "--batch-size",
+        "100000",
+    )
+    assert ran.code == 2
+    assert "batch_size 100,000 does not fit in memory" in ran.err
+    assert "KV cache" in ran.err and "The largest batch that fits is" in ran.err
+    assert "latency" not in ran.err
+
+
+def test_a_typoed_set_key_names_the_closest_field(cli: CLI) -> None:
+    ran = cli(
+        "estimate",
+        "training",
+        "--params",
+        "7B",
+        "--tokens",
+        "2T",
+        "-a",
+        "H100",
+        "--set",
+        "seq_lne=8192",
+    )
+    assert ran.code == 2
+    assert "unknown key 'seq_lne'. Did you mean \"seq_len\"?" in ran.err
+
+
+def test_top_below_one_is_refused(cli: CLI) -> None:
+    ran = cli(
+        "estimate", "training", "--params", "7B", "--tokens", "2T", "-a", "H100", "--top", "0"
+    )
+    assert ran.code == 2
+    assert "'--top'" in ran.err and "greater than or equal to 1" in ran.err

@@ -311,3 +311,40 @@ def test_source_mistakes_are_errors(cli: Cli, tmp_path: Path) -> None:
     assert missing.code == 2 and "no such file" in missing.err
     chart = cli("finance", "sensitivity", "--cashflows", str(path), "-r", "0.1", "--chart", "t.svg")
     assert chart.code == 2 and ".png" in chart.err
+
+
+def test_a_rate_above_a_hundred_percent_with_its_sign_is_accepted_and_noted(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "flows.csv", FLOWS)
+    ran = cli("finance", "metrics", "--cashflows", str(path), "--rate", "500%")
+    assert ran.code == 0, ran.err
+    assert "500 % a year is above 100 %" in ran.err
+
+
+def test_a_bare_rate_above_one_gets_a_hint_that_reads(cli: Cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, "flows.csv", FLOWS)
+    ran = cli("finance", "metrics", "--cashflows", str(path), "--rate", "10")
+    assert ran.code == 2
+    assert "Write 10 % as 0.1 or 10%" in ran.err
+    assert "% %" not in ran.err and "%%" not in ran.err
+
+
+def test_a_typoed_key_in_a_finance_spec_names_the_closest_key(cli: Cli, tmp_path: Path) -> None:
+    example = (Path(__file__).resolve().parents[2] / "examples" / "finance.yaml").read_text()
+    spec = _write(tmp_path, "finance.yaml", example.replace("growth_pct:", "growth_pc:"))
+    flows = _write(tmp_path, "flows.csv", "period,cost,currency\n2026-07,1000,USD\n")
+    ran = cli(
+        "finance", "metrics", "--cashflows", str(flows), "--finance-spec", str(spec), "-r", "0.1"
+    )
+    assert ran.code == 2
+    assert (
+        "revenue.0 (stream 'assistant API sold to enterprise customers'): unknown key "
+        "'growth_pc'. Did you mean \"growth_pct\"?"
+    ) in " ".join(ran.err.split())
+
+
+def test_sensitivity_top_below_one_is_refused(cli: Cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, "flows.csv", FLOWS)
+    ran = cli("finance", "sensitivity", "--cashflows", str(path), "-r", "0.1", "--top", "-3")
+    assert ran.code == 2 and "--top" in ran.err

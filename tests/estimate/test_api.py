@@ -63,3 +63,19 @@ def test_finetune_and_inference_through_the_catalog() -> None:
     )  # fmt: skip
     assert serve.compute_precision == "fp8"
     assert serve.to_json()["cost_per_million_tokens"]
+
+
+def test_a_typoed_field_names_the_closest_one() -> None:
+    with pytest.raises(EstimateError) as err:
+        api.training(params="7B", tokens="2T", accelerator="H100", seq_lne=8192)
+    assert "unknown key 'seq_lne'. Did you mean \"seq_len\"?" in str(err.value)
+    assert "Extra inputs" not in str(err.value)
+
+
+def test_a_field_unlike_any_lists_the_fields() -> None:
+    with pytest.raises(EstimateError) as err:
+        api.inference(params="7B", accelerator="H100", input_tokens=1, output_tokens=1,
+                      requests_per_second=1, foo=1)  # fmt: skip
+    assert "unknown key 'foo' (the keys here are params, active_params, accelerator," in (
+        str(err.value)
+    )

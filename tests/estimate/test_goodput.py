@@ -11,6 +11,7 @@ from infracast.estimate.defaults import Defaults, load_defaults
 from infracast.estimate.goodput import (
     cluster_factor,
     default_goodput,
+    half_cluster_count,
     hours_lost_per_interruption,
     interruption_rate,
     size_factor,
@@ -130,3 +131,11 @@ def test_default_goodput_meets_the_calibration_targets_on_the_shared_file() -> N
     assert within / len(rows) >= 0.75
     assert median <= 0.20
     assert all(math.isfinite(r.ratio) for r in rows)
+
+
+def test_the_half_cluster_count_is_where_the_cluster_factor_is_one_half(
+    defaults: Defaults,
+) -> None:
+    # G·λ·t = 1 with λ·t = (1/0.9 − 1) / 16,384: G = 16,384 · 9 = 147,456
+    assert half_cluster_count(defaults) == 147_456
+    assert cluster_factor(147_456, defaults) == pytest.approx(0.5)

@@ -139,6 +139,33 @@ def test_an_unreachable_target_says_what_to_change(defaults: Defaults) -> None:
     assert "int4" in str(err.value)
 
 
+def test_a_batch_too_large_for_memory_names_memory_not_latency(defaults: Defaults) -> None:
+    # No latency target: the cause is the KV cache. Per sequence 131,072 B/token (2·32·8·128·2)
+    # × 1,200 tokens = 157.3 MB. One accelerator: 77.31 GB usable − 14 GB weights − 2.15 GB
+    # runtime = 61.16 GB free, 388 sequences. 64 accelerators split the cache over the 8 KV
+    # heads only: 19.66 MB a sequence, 77.31 − 0.22 − 2.15 = 74.94 GB free, 3,811 sequences.
+    with pytest.raises(EstimateError) as err:
+        estimate_inference(spec(batch_size=100_000), GPU, [], defaults)
+    message, hint = str(err.value), err.value.hint or ""
+    assert message.startswith(
+        "batch_size 100,000 does not fit in memory: the KV cache of "
+        "100,000 sequences of 1,200 tokens (input + output) is 15,728.6 GB, "
+        "157 MB a sequence"
+    )
+    assert "on 1 accelerator it needs 15,728.6 GB per accelerator against 61.2 GB free" in message
+    assert "(at most 388 sequences)" in message
+    assert "The largest batch that fits is 3,811, on 64 accelerators." in message
+    assert "latency" not in message
+    assert hint.startswith("Pass batch_size 3,811 or less (388 or less on one accelerator)")
+
+
+def test_a_batch_that_fits_but_misses_the_target_names_the_target(defaults: Defaults) -> None:
+    with pytest.raises(EstimateError, match="a batch of 64 misses the latency target"):
+        estimate_inference(
+            spec(batch_size=64, target_tpot_ms=1, accelerators_per_replica=1), GPU, [], defaults
+        )
+
+
 def test_quantized_weights_without_a_peak_compute_at_16_bit(defaults: Defaults) -> None:
     est = estimate_inference(spec(precision="int8", n_heads=32), OLD, [], defaults)
     assert est.compute_precision == "fp16"

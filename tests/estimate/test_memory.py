@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infracast.errors import EstimateError
 from infracast.estimate.defaults import Defaults, load_defaults
 from infracast.estimate.memory import (
+    MAX_PIPELINE_STAGES,
     ActivationSettings,
     Architecture,
     Layout,
+    ModelStates,
     activation_bytes,
     estimate_architecture,
     layout_for,
@@ -152,3 +154,87 @@ def test_memory_never_grows_with_the_zero_stage(
 )
 def test_counts_round_to_powers_of_two_then_whole_nodes(count: int, rounded: int) -> None:
     assert round_to_nodes(count, 8) == rounded
+
+
+class _Counted:
+    """memory_per_accelerator that counts its calls and stops a search that runs away."""
+
+    def __init__(self, limit: int) -> None:
+        self.calls, self.limit = 0, limit
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        if self.calls > self.limit:
+            raise AssertionError(f"the layout search made more than {self.limit} evaluations")
+        return memory_per_accelerator(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# A billion layers: a search over every pipeline degree up to the layers never ends.
+DEEP = Architecture(n_layers=10**9, d_model=4096, n_heads=32, estimated=False)
+NO_RECOMPUTE = ActivationSettings(4096, 1, recomputation=False, flash_attention=True)
+
+
+@pytest.mark.parametrize("act", [RECOMPUTE, NO_RECOMPUTE])
+def test_the_minimum_layout_search_is_bounded_whatever_the_layers(
+    defaults: Defaults, monkeypatch: pytest.MonkeyPatch, act: ActivationSettings
+) -> None:
+    counted = _Counted(limit=4 * (4 + MAX_PIPELINE_STAGES))
+    monkeypatch.setattr("infracast.estimate.memory.memory_per_accelerator", counted)
+    with pytest.raises(EstimateError, match=f"{MAX_PIPELINE_STAGES}-way pipeline"):
+        # a billion layers' activations fill any accelerator: nothing fits, and it says so
+        minimum_layout(training_states(7e12, defaults), DEEP, act, 1, CAPACITY, 8, defaults)
+
+
+def test_the_search_for_a_count_stops_at_the_count(
+    defaults: Defaults, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = _Counted(limit=20)
+    monkeypatch.setattr("infracast.estimate.memory.memory_per_accelerator", counted)
+    # 16 accelerators: shapes (1,1) (2,1) (4,1) (8,1) (8,2) divide it; (8,3) already exceeds it
+    layout_for(16, training_states(7e9, defaults), DEEP, RECOMPUTE, 1, CAPACITY, 8, defaults)
+    assert counted.calls <= 5
+
+
+def _brute_force_minimum(
+    states: ModelStates, arch: Architecture, act: ActivationSettings, stage: int, capacity: float
+) -> Layout | None:
+    """Every (tensor, pipeline) shape up to the layers, without pruning, each with the least
+    data degree that fits (found by bisection: memory never grows with the data degree)."""
+    defaults = load_defaults()
+
+    def fits(layout: Layout) -> bool:
+        mem = memory_per_accelerator(states, arch, act, layout, stage, capacity, defaults)
+        return mem.total <= capacity
+
+    shapes = [(t, 1) for t in (1, 2, 4)] + [(8, p) for p in range(1, arch.n_layers + 1)]
+    found = []
+    for tensor, pipeline in shapes:
+        low, high = 1, 2**40
+        if not fits(Layout(tensor, pipeline, high)):
+            continue
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if fits(Layout(tensor, pipeline, mid)) else (mid + 1, high)
+        found.append(Layout(tensor, pipeline, low))
+    return min(found, key=lambda x: (x.accelerators, x.pipeline, x.tensor), default=None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    params=st.floats(1e9, 2e12),
+    stage=st.integers(0, 3),
+    capacity_gib=st.sampled_from([16, 40, 80, 141]),
+)
+def test_the_pruned_search_finds_the_brute_force_minimum(
+    params: float, stage: int, capacity_gib: int
+) -> None:
+    defaults = load_defaults()
+    arch = estimate_architecture(params, defaults)
+    states = training_states(params, defaults)
+    capacity = usable_bytes(capacity_gib, 0.10)
+    expected = _brute_force_minimum(states, arch, RECOMPUTE, stage, capacity)
+    try:
+        found = minimum_layout(states, arch, RECOMPUTE, stage, capacity, 8, defaults)
+    except EstimateError:
+        found = None
+    assert found == expected

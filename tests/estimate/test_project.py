@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -423,3 +424,24 @@ def test_every_view_of_the_budget_sums_to_the_total(spec: dict[str, Any]) -> Non
     view = result.tco.total_cash if result.capex_view == "cash" else result.tco.total_depreciation
     assert view == result.total
     assert sum(y.depreciation for y in result.tco.by_year) == result.tco.total_depreciation
+
+
+def test_spec_amounts_are_read_by_the_one_amount_parser() -> None:
+    # 1,200 with a thousands separator and 1.2e3 are both 1,200, as in budgets and entries
+    spec = small_spec()
+    spec["phases"][1]["licences"][0]["amount"] = "1,200"
+    spec["purchases"][0]["amount"] = "2.4e3"
+    parsed = validate_project(spec)
+    assert parsed.phases[1].licences[0].amount == Decimal("1200")
+    assert parsed.purchases[0].amount == Decimal("2400")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("1e400", "beyond what the ledger stores"), ("$5", "is not a number"), ("-1", "negative")],
+)
+def test_spec_amounts_outside_the_rule_are_refused(amount: str, message: str) -> None:
+    spec = small_spec()
+    spec["purchases"][0]["amount"] = amount
+    with pytest.raises(EstimateError, match=re.escape(message)):
+        validate_project(spec)

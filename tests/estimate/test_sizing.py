@@ -36,3 +36,23 @@ def test_a_given_count_is_kept(defaults: Defaults) -> None:
     est = estimate_training(spec, GPU, [], defaults)
     assert est.num_accelerators == 24
     assert est.parallelism.layout.accelerators == 24
+
+
+def test_the_default_count_stops_where_interruptions_take_half_the_time(
+    defaults: Defaults,
+) -> None:
+    # 6 · 7e9 · 1e17 = 4.2e27 FLOPs at mfu 0.5 on 1e15 FLOP/s: 2.33e9 accelerator-hours, which
+    # 60 days need 1.6e6 accelerators for; the count stops at 147,456 (a multiple of 8) instead
+    spec = TrainingSpec(params=7e9, tokens=1e17, accelerator="TEST-GPU", mfu=0.5)
+    est = estimate_training(spec, GPU, [], defaults)
+    assert est.num_accelerators == 147_456
+    (missed,) = [a for a in est.assumptions if "60-day target" in str(a.value)]
+    assert missed.name == "warning"
+    # 2.333e9 h / 147,456 = 15,825 h = 659 days
+    assert "(wall-clock 659 days)" in str(missed.value)
+
+
+def test_a_run_that_meets_its_target_has_no_target_warning(defaults: Defaults) -> None:
+    spec = TrainingSpec(params=70e9, tokens=15e12, accelerator="TEST-GPU")
+    est = estimate_training(spec, GPU, [], defaults)
+    assert not [a for a in est.assumptions if "target" in str(a.value)]

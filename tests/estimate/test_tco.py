@@ -110,6 +110,7 @@ def test_to_dict_has_stable_snake_case_keys_and_exact_amounts() -> None:
     ("make", "message"),
     [
         (lambda: tco(currency="USD", years=0), "at least 1 year"),
+        (lambda: tco(currency="USD", years=101), r"at most 100 \(got 101\)"),
         (
             lambda: tco(
                 currency="USD",

@@ -8,6 +8,7 @@ import pytest
 
 from infracast.errors import FinanceError
 from infracast.finance import cashflows, spec_cashflows
+from infracast.finance.finance_spec import validate_finance_spec
 
 
 def test_streams_with_growth_fill_their_periods() -> None:
@@ -58,3 +59,36 @@ def test_bad_specs_say_where(spec: dict[str, object], message: str) -> None:
     over = cashflows([{"period": "2026-01", "cost": 1}])
     with pytest.raises(FinanceError, match=message):
         spec_cashflows(spec, over=over)
+
+
+def test_a_typoed_key_names_where_it_is_and_the_closest_key() -> None:
+    spec = {"currency": "USD", "revenue": [{"name": "API", "amount": 5, "growth": 2}]}
+    with pytest.raises(FinanceError) as err:
+        validate_finance_spec(spec)
+    message = str(err.value)
+    assert "revenue.0 (stream 'API'): unknown key 'growth'. Did you mean \"growth_pct\"?" in message
+    assert "Extra inputs" not in message
+
+
+def test_a_key_unlike_any_lists_the_keys_of_its_place() -> None:
+    with pytest.raises(FinanceError) as err:
+        validate_finance_spec({"xyzzy": 1})
+    assert "unknown key 'xyzzy' (the keys here are currency, start, periods, revenue, costs)" in (
+        str(err.value)
+    )
+
+
+def test_every_problem_of_a_spec_is_reported_at_once() -> None:
+    spec = {
+        "currenncy": "USD",
+        "revenue": [{"name": "API", "amout": 5}],
+        "costs": [{"name": "ops", "amount": -1}],
+    }
+    with pytest.raises(FinanceError) as err:
+        validate_finance_spec(spec)
+    message = str(err.value)
+    assert message.startswith("the finance spec has 4 problems: ")
+    assert "unknown key 'currenncy'. Did you mean \"currency\"?" in message
+    assert "revenue.0 (stream 'API'): unknown key 'amout'. Did you mean \"amount\"?" in message
+    assert "revenue.0.amount (stream 'API'): is required" in message
+    assert "costs.0.amount (stream 'ops'): amount -1 is negative; it must be 0 or more" in message

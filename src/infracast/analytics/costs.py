@@ -19,6 +19,7 @@ from infracast.analytics.filters import Filter
 from infracast.analytics.periods import Instant
 from infracast.analytics.scope import MONEY, in_scope, to_rows
 from infracast.errors import QueryError, did_you_mean
+from infracast.ledger.records import check_limit
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
@@ -35,6 +36,13 @@ def check_metric(metric: str) -> str:
             hint=f"Use one of: {', '.join(METRICS)} (or without _cost: billed, effective, ...).",
         )
     return name
+
+
+def check_top(top: int | None, *, name: str = "top") -> int | None:
+    """``top`` (how many rows to keep) if it is None or at least 1; else a QueryError."""
+    return check_limit(
+        top, name=name, hint=f"{name} counts the rows to keep: 10 keeps the ten largest."
+    )
 
 
 def complete_sum(column: ir.NumericColumn, rows: ir.IntegerScalar) -> ir.NumericScalar:
@@ -78,7 +86,12 @@ def costs(
     end: Instant | None = None,
     filters: Iterable[str | Filter] | str = (),
     metric: str = "effective_cost",
+    top: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Run :func:`cost_by` on the ledger's charges; one dict per row, money as Decimal."""
-    charges = ledger.ibis().table("charges")
-    return to_rows(cost_by(charges, by, start, end, filters, metric))
+    """Run :func:`cost_by` on the ledger's charges; one dict per row, money as Decimal.
+
+    ``top`` keeps the ``top`` largest rows (at least 1; None keeps every row).
+    """
+    check_top(top)
+    expr = cost_by(ledger.ibis().table("charges"), by, start, end, filters, metric)
+    return to_rows(expr if top is None else expr.limit(top))

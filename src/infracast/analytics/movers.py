@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
-from infracast.analytics.costs import check_metric
+from infracast.analytics.costs import check_metric, check_top
 from infracast.analytics.dimensions import check_dimensions, dimensions
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import (
@@ -127,8 +127,7 @@ def top_movers(
     default it is the latest complete period in the data.
     """
     step = check_grain(grain)
-    if n < 1:
-        raise QueryError(f"--top must be at least 1, not {n}.", hint="Pass --top 10.")
+    check_top(n, name="n")
     charges = ledger.ibis().table("charges")
     if period is None:
         current = latest_complete(charges, step, filters)

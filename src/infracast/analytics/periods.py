@@ -57,16 +57,24 @@ def parse_instant(value: Instant | None, *, name: str = "start") -> datetime | N
 
 
 def parse_range(
-    start: Instant | None, end: Instant | None
+    start: Instant | None,
+    end: Instant | None,
+    *,
+    names: tuple[str, str] = ("start", "end"),
 ) -> tuple[datetime | None, datetime | None]:
-    """Parse ``start`` and ``end`` and check that ``start < end`` when both are given."""
-    lo = parse_instant(start, name="start")
-    hi = parse_instant(end, name="end")
+    """Parse ``start`` and ``end`` and check that ``start < end`` when both are given.
+
+    ``names`` are what the caller calls the two bounds in its messages: a command passes
+    its flags (``("--from", "--to")``), so the error names what the user typed.
+    """
+    first, last = names
+    lo = parse_instant(start, name=first)
+    hi = parse_instant(end, name=last)
     if lo is not None and hi is not None and lo >= hi:
         raise QueryError(
-            f"the period is empty: start {lo.isoformat()} is not before end {hi.isoformat()}.",
-            hint="Periods are half-open [start, end): end is the first instant not included "
-            "(--start 2026-01 --end 2026-02 is January).",
+            f"the period is empty: {first} {lo.isoformat()} is not before {last} {hi.isoformat()}.",
+            hint=f"Periods are half-open [{first}, {last}): {last} is the first instant not "
+            f"included ({first} 2026-01 {last} 2026-02 is January).",
         )
     return lo, hi
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from infracast import analytics
+from infracast.analytics.periods import parse_range
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
 
@@ -58,7 +60,13 @@ FilterOption = Annotated[
         "(none) matches a missing value.",
     ),
 ]
-TopOption = Annotated[int | None, typer.Option("--top", "-n", help="Show at most N rows.")]
+TopOption = Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show at most N rows.")]
+PERIOD_FLAGS = ("--from", "--to")
+
+
+def period(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+    """--from and --to as UTC instants; an error names the flags (before any ledger opens)."""
+    return parse_range(start, end, names=PERIOD_FLAGS)
 
 
 def _totals_line(rows: list[dict[str, Any]]) -> None:
@@ -102,11 +110,13 @@ def costs(
       infracast costs --by project --format json
     """
     dims = analytics.check_dimensions(by) if by else []
+    lo, hi = period(start, end)
+    scope: dict[str, Any] = {"by": dims, "start": lo, "end": hi, "filters": filters or []}
     with open_ledger(ledger, read_only=True) as led:
-        rows = analytics.costs(
-            led, by=dims, start=start, end=end, filters=filters or [], metric=f"{metric.value}_cost"
-        )
-    shown = rows[:top] if top else rows
+        shown = analytics.costs(led, **scope, metric=f"{metric.value}_cost", top=top)
+        # the table's totals count every row, and how many --top left out
+        cut = fmt is OutputFormat.table and top is not None and len(shown) == top
+        rows = analytics.costs(led, **scope, metric=f"{metric.value}_cost") if cut else shown
     keys = [*dims, *COST_KEYS]
     data = [{k: r.get(k) for k in keys} for r in shown]
     render(
@@ -119,8 +129,8 @@ def costs(
     )
     if fmt is OutputFormat.table and rows:
         _totals_line(rows)
-        if top and len(rows) > top:
-            err.print(f"({len(rows) - top} more rows; drop --top to see them)")
+        if len(rows) > len(shown):
+            err.print(f"({len(rows) - len(shown)} more rows; drop --top to see them)")
 
 
 def movers(
@@ -136,7 +146,9 @@ def movers(
     metric: Annotated[
         Metric, typer.Option(help="Compare effective or billed cost.")
     ] = Metric.effective,
-    top: Annotated[int, typer.Option("--top", "-n", help="Show the N largest changes.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, help="Show the N largest changes.")
+    ] = 10,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -200,8 +212,9 @@ def savings(
       infracast savings --by pricing_category --from 2026-01-01
     """
     dims = analytics.check_dimensions(by) if by else []
+    lo, hi = period(start, end)
     with open_ledger(ledger, read_only=True) as led:
-        rows = analytics.savings(led, by=dims, start=start, end=end, filters=filters or [])
+        rows = analytics.savings(led, by=dims, start=lo, end=hi, filters=filters or [])
     money = (
         "list_cost",
         "contracted_cost",
@@ -245,9 +258,10 @@ def gpu(
       infracast gpu --by provider --format json
     """
     dims = analytics.check_dimensions(by) if by else []
+    lo, hi = period(start, end)
     with open_ledger(ledger, read_only=True) as led:
         rows = analytics.gpu_efficiency(
-            led, by=dims, start=start, end=end, filters=filters or [], basis=basis.value
+            led, by=dims, start=lo, end=hi, filters=filters or [], basis=basis.value
         )
     columns = [
         *dims,
@@ -301,9 +315,10 @@ def showback(
 
       infracast showback --split even --format csv
     """
+    lo, hi = period(start, end)
     with open_ledger(ledger, read_only=True) as led:
         result = analytics.showback(
-            led, start=start, end=end, split=split.value, filters=filters or [], basis=basis.value
+            led, start=lo, end=hi, split=split.value, filters=filters or [], basis=basis.value
         )
     rows = [
         {**r, "team": r["team"] if r["team"] is not None else r["line"].replace("_", " ")}

@@ -12,6 +12,7 @@ import typer
 
 from infracast import catalog
 from infracast.catalog import Accelerator, PriceOption, ServerPrice
+from infracast.cli.analytics import period
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
 from infracast.settings import load_settings
@@ -173,7 +174,9 @@ def prices(
     end: Annotated[
         str | None, typer.Option("--to", help="With --from-ledger: end of the period, exclusive.")
     ] = None,
-    top: Annotated[int | None, typer.Option("--top", "-n", help="Show at most N rows.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Show at most N rows.")
+    ] = None,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -201,8 +204,9 @@ def prices(
     settings = load_settings()
     extra: list[PriceOption] = []
     if from_ledger:
+        lo, hi = period(start, end)
         with open_ledger(ledger, read_only=True) as led:
-            observed = catalog.read_observed(led, start, end)
+            observed = catalog.read_observed(led, lo, hi)
         extra = observed.options
         if observed.untyped_gpu_hours:
             err.print(

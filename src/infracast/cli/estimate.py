@@ -16,6 +16,7 @@ from infracast.catalog.models import PriceOption
 from infracast.cli.common import FormatOption, err, out
 from infracast.cli.render import OutputFormat, render
 from infracast.errors import ConfigError, EstimateError
+from infracast.estimate.ranges import WARNING
 from infracast.settings import load_settings
 
 app = typer.Typer(
@@ -51,7 +52,9 @@ PricesOption = Annotated[
 OverridesOption = Annotated[
     Path | None, typer.Option("--overrides", help="YAML of negotiated prices that win.")
 ]
-TopOption = Annotated[int, typer.Option("--top", "-n", help="Show the N cheapest price lines.")]
+TopOption = Annotated[
+    int, typer.Option("--top", "-n", min=1, help="Show the N cheapest price lines.")
+]
 ParamsOption = Annotated[
     str | None, typer.Option("--params", help="Total parameters: 7B, 70e9, 1.5T.")
 ]
@@ -155,6 +158,9 @@ def _assumptions(items: Sequence[Mapping[str, Any]]) -> None:
         for a in items
     ]
     render(rows, OutputFormat.table, console=out, title="Assumptions (full text: --format json)")
+    for a in items:
+        if a["name"] == WARNING:
+            err.print(f"[yellow]Warning:[/yellow] {a['value']}")
 
 
 def _emit(
@@ -547,6 +553,11 @@ def project(
         title="Workloads and the prices they used",
         money=("compute_cost",),
     )
+    for w in result.workloads:
+        for note in w.assumptions:
+            if note.startswith(f"{WARNING} = "):
+                text = note.removeprefix(f"{WARNING} = ").split(" (ranges.", 1)[0]
+                err.print(f"[yellow]Warning:[/yellow] {w.phase} / {w.name}: {text}")
     err.print(
         f"Subtotal {result.subtotal:,.2f} + contingency {result.contingency_pct}% "
         f"{result.contingency:,.2f} = total {result.total:,.2f} {cur}; TCO over "

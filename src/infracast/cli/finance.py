@@ -274,7 +274,9 @@ def sensitivity_command(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Write a tornado chart: FILE.png or FILE.html.")
     ] = None,
-    top: Annotated[int | None, typer.Option("--top", "-n", help="Show the N largest.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Show the N largest.")
+    ] = None,
     cashflows: CashflowsOption = None,
     project_spec: ProjectSpecOption = None,
     from_ledger: FromLedgerOption = False,

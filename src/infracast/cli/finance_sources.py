@@ -15,6 +15,7 @@ import typer
 import yaml
 
 from infracast import finance
+from infracast.cli.analytics import period
 from infracast.cli.common import open_ledger
 from infracast.errors import ConfigError
 from infracast.finance import CashFlows
@@ -147,12 +148,13 @@ def source(
             raise ConfigError("--from-ledger needs --project.", hint="infracast costs --by project")
         from infracast.control.cashflows import ledger_cashflows
 
+        lo, hi = period(start, end)
         with open_ledger(ledger, read_only=True) as led:
             base = ledger_cashflows(
                 led,
                 project,
-                start=start,
-                end=end,
+                start=lo,
+                end=hi,
                 filters=filters or [],
                 indirect_categories=(indirect or "").split(","),
             )

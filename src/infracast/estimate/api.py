@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from infracast.catalog import accelerator as catalog_accelerator
 from infracast.catalog import price_book, server_prices
 from infracast.catalog.models import PriceOption, ServerPrice
-from infracast.errors import EstimateError, InfracastError, did_you_mean
+from infracast.errors import EstimateError, did_you_mean
 from infracast.estimate.build_vs_buy import BuildVsBuy
 from infracast.estimate.build_vs_buy import build_vs_buy as compare_build_vs_buy
 from infracast.estimate.defaults import load_defaults
@@ -29,6 +29,7 @@ from infracast.estimate.pricing import PriceLine
 from infracast.estimate.project import ProjectBudget, WorkloadCost, budget
 from infracast.estimate.project_spec import ProjectSpec, WorkloadSpec, validate_project
 from infracast.estimate.training import TrainingEstimate, TrainingSpec, estimate_training
+from infracast.estimate.validation import problem
 from infracast.settings import load_settings
 
 SpecT = TypeVar("SpecT", bound=BaseModel)
@@ -50,11 +51,12 @@ def parse_spec(
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
+            said = problem(err, model.model_fields)
+            if err["type"] == "extra_forbidden":
+                problems.append(said.rstrip("."))
+                continue
             where = ".".join(str(p) for p in err["loc"]) or "spec"
-            cause = err.get("ctx", {}).get("error")
-            message = cause.message if isinstance(cause, InfracastError) else err["msg"]
-            message = message.removeprefix("Value error, ").rstrip(".")
-            problems.append(f"{where}: {message}")
+            problems.append(f"{where}: {said}")
         raise EstimateError(
             f"invalid {model.__name__} ({'; '.join(problems)}).",
             hint="docs/estimate.md lists every field; counts accept 70e9, 70B, 1.5T.",

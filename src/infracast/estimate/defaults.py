@@ -77,6 +77,27 @@ REQUIRED_KEYS: frozenset[str] = frozenset(
             )
         ),
         *(
+            f"ranges.{k}"
+            for k in (
+                "training_params_min",
+                "training_params_max",
+                "training_active_params_min",
+                "training_active_params_max",
+                "training_tokens_min",
+                "training_tokens_max",
+                "training_flops_min",
+                "training_flops_max",
+                "cluster_accelerators_max",
+                "max_accelerators",
+                "max_flops",
+                "inference_params_min",
+                "inference_params_max",
+                "inference_context_max",
+                "inference_batch_max",
+                "inference_replica_max",
+            )
+        ),
+        *(
             f"inference.{k}"
             for k in (
                 "gpu_memory_utilization",

@@ -26,6 +26,7 @@ from infracast.catalog.models import Accelerator, PriceOption
 from infracast.errors import EstimateError
 from infracast.estimate.defaults import Assumption, Defaults
 from infracast.estimate.memory import Architecture, ModelStates, training_states
+from infracast.estimate.ranges import training_warnings
 from infracast.estimate.training import (
     TrainingEstimate,
     TrainingSpec,
@@ -151,6 +152,10 @@ def estimate_finetune(
                 "(Rajbhandari et al. 2020, ZeRO, §3.1)",
             )
         )
+    # fine-tuning tokens are not pre-training tokens: only the model size is range-checked
+    checked = training_warnings(
+        defaults, params=spec.params, active_params=active, tokens=None, flops=None
+    )
     base = run_estimate(
         spec,
         accelerator,
@@ -161,6 +166,7 @@ def estimate_finetune(
         flops=flops,
         states=states,
         assumed=assumed,
+        warnings=checked,
     )
     copied = {f.name: getattr(base, f.name) for f in fields(TrainingEstimate)}
     return FinetuneEstimate(**copied, method=spec.method, trainable_params=trainable, epochs=epochs)

@@ -61,6 +61,12 @@ def cluster_factor(num_accelerators: int, defaults: Defaults) -> float:
     return 1.0 / (1.0 + lost)
 
 
+def half_cluster_count(defaults: Defaults) -> int:
+    """G with G·λ·t = 1: the count at which interruptions take half the wall-clock (the cluster
+    factor is 0.5). With the Llama 3 figures: 16,384 / (1/0.9 − 1) = 147,456 accelerators."""
+    return round(1.0 / (interruption_rate(defaults) * hours_lost_per_interruption(defaults)))
+
+
 def default_goodput(
     accelerator: Accelerator,
     *,

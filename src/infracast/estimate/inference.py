@@ -15,13 +15,14 @@ N is the active parameter count; the weights read per decode step are
 experts as the batch grows), ctx = I + O/2 is the mean context while decoding.
 The batch B is the largest that fits the KV cache in memory, meets the
 latency target and stays within the engine's maximum; the replica is the
-smallest tensor-parallel group for which such a batch exists.
+smallest tensor-parallel group for which such a batch exists (:mod:`replica`).
+Inputs outside the checked ranges are listed as warnings (:mod:`ranges`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -34,10 +35,11 @@ from infracast.estimate.defaults import Assumption, Defaults
 from infracast.estimate.energy import EnergyEstimate, energy, resolve_energy_settings
 from infracast.estimate.memory import Architecture, estimate_architecture
 from infracast.estimate.pricing import ServingCostLine, price_assumptions, serving_cost_lines
+from infracast.estimate.ranges import check_accelerators, inference_warnings
+from infracast.estimate.replica import Replica, ServingModel, kv_bytes_per_token, plan_replica
 from infracast.estimate.units import GB, GIB, Count, bytes_per_value, parse_count
 
 ServingPrecision = Literal["bf16", "fp16", "fp8", "int8", "int4"]
-REPLICA_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
 SECONDS_PER_DAY = 86_400.0
 
 
@@ -98,60 +100,6 @@ class InferenceSpec(BaseModel):
         if self.active_params is not None and self.active_params > self.params:
             raise ValueError("active_params exceeds params")
         return self
-
-
-def kv_bytes_per_token(n_layers: int, kv_heads: int, head_dim: int, bytes_per: float) -> float:
-    """2 (key and value) · layers · KV heads · head dim · bytes per value."""
-    return 2.0 * n_layers * kv_heads * head_dim * bytes_per
-
-
-@dataclass(frozen=True)
-class ServingModel:
-    """The model and the accelerator's achieved rates, as the timing formulas need them."""
-
-    params: float
-    active_params: float
-    n_layers: int
-    d_model: float
-    kv_heads: int
-    weight_bytes_per_param: float
-    kv_bytes_per_token: float
-    bandwidth: float  # achieved bytes/s per accelerator
-    compute: float  # achieved FLOP/s per accelerator
-
-    def kv_per_accelerator(self, accelerators: int) -> float:
-        """KV bytes per token on each accelerator: heads split, replicated beyond kv_heads."""
-        return self.kv_bytes_per_token / min(accelerators, self.kv_heads)
-
-    def prefill_seconds(self, input_tokens: int, accelerators: int) -> float:
-        """Compute bound: (2·N·I + 2·L·d·I²) FLOPs; at least one read of the weights."""
-        flops = 2.0 * self.active_params * input_tokens
-        flops += 2.0 * self.n_layers * self.d_model * input_tokens**2
-        weights = min(self.params, self.active_params * input_tokens) * self.weight_bytes_per_param
-        return max(flops / self.compute, weights / self.bandwidth) / accelerators
-
-    def decode_step_seconds(self, batch: int, context: float, accelerators: int) -> float:
-        """One decode step of ``batch`` sequences: bytes over bandwidth, capped by compute."""
-        weights = min(self.params, self.active_params * batch) * self.weight_bytes_per_param
-        read = weights / accelerators + batch * context * self.kv_per_accelerator(accelerators)
-        flops = (2.0 * self.active_params + 4.0 * self.n_layers * self.d_model * context) * batch
-        return max(read / self.bandwidth, flops / accelerators / self.compute)
-
-
-@dataclass(frozen=True)
-class Replica:
-    accelerators: int
-    batch: int
-    prefill_s: float
-    step_s: float
-    weights_bytes: float  # per accelerator
-    kv_bytes: float  # per accelerator at this batch
-
-    def requests_per_second(self, output_tokens: int) -> float:
-        return 1.0 / (self.prefill_s + output_tokens * self.step_s / self.batch)
-
-    def latency_s(self, output_tokens: int) -> float:
-        return self.prefill_s + output_tokens * self.step_s
 
 
 @dataclass(frozen=True)
@@ -273,72 +221,6 @@ def _precisions(
     return weights, kv, compute, assumed
 
 
-def _largest(ok: Callable[[int], bool], high: int) -> int:
-    """The largest b in [1, high] with ok(b), for ok true up to some point; 0 if ok(1) is false."""
-    if high < 1 or not ok(1):
-        return 0
-    low = 1
-    while low < high:
-        mid = (low + high + 1) // 2
-        if ok(mid):
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def plan_replica(
-    model: ServingModel,
-    spec: InferenceSpec,
-    usable: float,
-    overhead: float,
-    max_batch: int,
-) -> Replica:
-    """The smallest tensor-parallel group with a batch that fits and meets the latency target."""
-    context_max = spec.input_tokens + spec.output_tokens
-    context_mean = spec.input_tokens + spec.output_tokens / 2.0
-    sizes = (spec.accelerators_per_replica,) if spec.accelerators_per_replica else REPLICA_SIZES
-    reasons: list[str] = []
-    for size in sizes:
-        weights = model.params * model.weight_bytes_per_param / size
-        free = usable - weights - overhead
-        per_sequence = model.kv_per_accelerator(size) * context_max
-        fits = max(0, math.floor(free / per_sequence)) if free > 0 else 0
-        if fits < 1:
-            reasons.append(f"{size}: weights and one sequence's KV cache do not fit")
-            continue
-        prefill = model.prefill_seconds(spec.input_tokens, size)
-
-        def meets(batch: int, size: int = size, prefill: float = prefill) -> bool:
-            step = model.decode_step_seconds(batch, context_mean, size)
-            if spec.target_tpot_ms is not None and step * 1000.0 > spec.target_tpot_ms:
-                return False
-            latency = prefill + spec.output_tokens * step
-            return spec.target_latency_s is None or latency <= spec.target_latency_s
-
-        if spec.batch_size is not None:
-            batch = spec.batch_size if spec.batch_size <= fits and meets(spec.batch_size) else 0
-        else:
-            batch = _largest(meets, min(fits, max_batch))
-        if batch < 1:
-            reasons.append(f"{size}: no batch meets the latency target within memory")
-            continue
-        return Replica(
-            accelerators=size,
-            batch=batch,
-            prefill_s=prefill,
-            step_s=model.decode_step_seconds(batch, context_mean, size),
-            weights_bytes=weights,
-            kv_bytes=batch * per_sequence,
-        )
-    raise EstimateError(
-        "no replica of " + ", ".join(str(s) for s in sizes) + " accelerators can serve this "
-        f"({'; '.join(reasons)}).",
-        hint="Use fewer bits (precision int8 or int4, kv_precision fp8), a shorter context, a "
-        "smaller batch_size, a looser latency target or an accelerator with more memory.",
-    )
-
-
 def estimate_inference(
     spec: InferenceSpec,
     accelerator: Accelerator,
@@ -390,7 +272,14 @@ def estimate_inference(
     if rate is None:
         assert spec.tokens_per_day is not None  # the spec's validator asks for one of the two
         rate = spec.tokens_per_day / SECONDS_PER_DAY / per_request
-    replicas = max(1, math.ceil(rate / replica.requests_per_second(spec.output_tokens)))
+    needed = rate / replica.requests_per_second(spec.output_tokens)
+    check_accelerators(
+        needed * replica.accelerators,
+        defaults,
+        what=f"serving {rate:.3g} requests a second takes",
+        fix="Check the load (requests_per_second or tokens_per_day).",
+    )
+    replicas = max(1, math.ceil(needed))
     hours_per_month = defaults.number("inference.hours_per_month")
     accelerator_hours = replicas * replica.accelerators * hours_per_month
     tokens_per_month = rate * per_request * 3600.0 * hours_per_month
@@ -456,6 +345,13 @@ def estimate_inference(
         ),
         energy=energy(accelerator_hours, settings),
         assumptions=[
+            *inference_warnings(
+                defaults,
+                params=spec.params,
+                context=per_request,
+                batch=spec.batch_size,
+                replica=replica.accelerators,
+            ),
             *assumed,
             *energy_assumed,
             *price_assumptions(prices, accelerator.name),

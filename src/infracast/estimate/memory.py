@@ -184,20 +184,47 @@ def usable_bytes(memory_gib: float, headroom: float) -> float:
     return memory_gib * 2**30 * (1.0 - headroom)
 
 
+# The search bound: pipeline degrees above this are never tried. Published runs use at most
+# 64 stages (Megatron-LM's 1T GPT: tensor 8 × pipeline 64, Narayanan et al. 2021, Table 1);
+# each stage needs more micro-batches than there are stages to keep the bubble small.
+MAX_PIPELINE_STAGES = 1024
+
+
+def _tensor_degrees(arch: Architecture, node_size: int) -> list[int]:
+    """Tensor parallel degrees, powers of two up to a node (and the heads): at most
+    log2(node_size) + 1 of them."""
+    degrees = [1]
+    while degrees[-1] * 2 <= min(node_size, arch.n_heads):
+        degrees.append(degrees[-1] * 2)
+    return degrees
+
+
 def _model_parallel_shapes(arch: Architecture, node_size: int) -> Iterator[tuple[int, int]]:
     """(tensor, pipeline) pairs in the usual order of growth: tensor parallelism first, by powers
-    of two up to a node (and the heads), then pipeline stages across nodes, up to the layers."""
-    tensor = 1
-    while tensor * 2 <= min(node_size, arch.n_heads):
-        yield tensor, 1
-        tensor *= 2
-    for pipeline in range(1, arch.n_layers + 1):
+    of two up to a node (and the heads), then pipeline stages across nodes, up to the layers
+    and at most :data:`MAX_PIPELINE_STAGES`."""
+    *smaller, tensor = _tensor_degrees(arch, node_size)
+    for t in smaller:
+        yield t, 1
+    for pipeline in range(1, max_pipeline(arch) + 1):
         yield tensor, pipeline
+
+
+def max_pipeline(arch: Architecture) -> int:
+    """The largest pipeline degree searched: one layer per stage, at most MAX_PIPELINE_STAGES."""
+    return min(arch.n_layers, MAX_PIPELINE_STAGES)
 
 
 def _preference(layout: Layout) -> tuple[int, int, int]:
     # fewest accelerators, then the least model parallelism (TP grows before PP)
     return (layout.accelerators, layout.pipeline, layout.tensor)
+
+
+def _first_pipeline(unsharded: float, room: float) -> int:
+    """The smallest pipeline degree p with unsharded / p < room, ``unsharded`` the bytes per
+    accelerator at p = 1 (closed form, so the search never walks through degrees that cannot
+    fit), less one for rounding."""
+    return max(1, math.floor(unsharded / room))
 
 
 def minimum_layout(
@@ -209,33 +236,57 @@ def minimum_layout(
     node_size: int,
     defaults: Defaults,
 ) -> Layout:
-    """The layout with the fewest accelerators that fits (an EstimateError saying why if none)."""
+    """The layout with the fewest accelerators that fits (an EstimateError saying why if none).
+
+    For each tensor degree the activations do not depend on the pipeline degree p, and the
+    states left unsharded shrink as 1/p, so p starts at the first degree where they fit
+    (closed form) and stops once tensor × p alone exceeds the best count found: at most
+    :data:`MAX_PIPELINE_STAGES` degrees per tensor degree, whatever the model.
+    """
     best: Layout | None = None
-    for tensor, pipeline in _model_parallel_shapes(arch, node_size):
-        one = memory_per_accelerator(
-            states, arch, act, Layout(tensor, pipeline, 1), zero_stage, capacity, defaults
+    tensors = _tensor_degrees(arch, node_size)
+    for tensor in tensors:
+        pipelines = range(1, max_pipeline(arch) + 1) if tensor == tensors[-1] else range(1, 2)
+        unit = memory_per_accelerator(
+            states, arch, act, Layout(tensor, 1, 1), zero_stage, capacity, defaults
         )
-        sharded = (
-            (one.weights if zero_stage >= 3 else 0.0)
-            + (one.gradients if zero_stage >= 2 else 0.0)
-            + (one.optimizer_states if zero_stage >= 1 else 0.0)
-        )
-        fixed = one.total - sharded
-        if fixed >= capacity:
-            continue
-        data = 1 if sharded <= capacity - fixed else math.ceil(sharded / (capacity - fixed))
-        candidate = Layout(tensor, pipeline, data)
-        if best is None or _preference(candidate) < _preference(best):
-            best = candidate
+        sharded_unit = _sharded(unit, zero_stage)
+        room = capacity - unit.activations
+        if room <= 0:
+            continue  # the activations alone fill an accelerator, at any pipeline degree
+        start = _first_pipeline(unit.total - unit.activations - sharded_unit, room)
+        for pipeline in range(max(start, pipelines.start), pipelines.stop):
+            if best is not None and tensor * pipeline > best.accelerators:
+                break  # every layout from here on has more accelerators than the best
+            one = memory_per_accelerator(
+                states, arch, act, Layout(tensor, pipeline, 1), zero_stage, capacity, defaults
+            )
+            sharded = _sharded(one, zero_stage)
+            fixed = one.total - sharded
+            if fixed >= capacity:
+                continue
+            data = 1 if sharded <= capacity - fixed else math.ceil(sharded / (capacity - fixed))
+            candidate = Layout(tensor, pipeline, data)
+            if best is None or _preference(candidate) < _preference(best):
+                best = candidate
     if best is None:
         raise EstimateError(
-            f"the model does not fit: even split over {node_size}-way tensor and "
-            f"{arch.n_layers}-way pipeline parallelism, one accelerator's activations and "
+            f"the model does not fit: even split over {tensors[-1]}-way tensor and "
+            f"{max_pipeline(arch)}-way pipeline parallelism, one accelerator's activations and "
             f"unsharded states exceed its usable {capacity / GB:.1f} GB.",
             hint="Turn on activation recomputation, lower seq_len or micro_batch, use a higher "
             "ZeRO stage, or an accelerator with more memory.",
         )
     return best
+
+
+def _sharded(one: MemoryBreakdown, zero_stage: int) -> float:
+    """The bytes of ``one`` (a data-parallel degree of 1) that ZeRO shards over data parallelism."""
+    return (
+        (one.weights if zero_stage >= 3 else 0.0)
+        + (one.gradients if zero_stage >= 2 else 0.0)
+        + (one.optimizer_states if zero_stage >= 1 else 0.0)
+    )
 
 
 def layout_for(
@@ -248,9 +299,12 @@ def layout_for(
     node_size: int,
     defaults: Defaults,
 ) -> Layout | None:
-    """The preferred layout that uses exactly ``count`` accelerators and fits, if any."""
+    """The preferred layout that uses exactly ``count`` accelerators and fits, if any
+    (at most log2(node_size) + MAX_PIPELINE_STAGES shapes are tried)."""
     best: Layout | None = None
     for tensor, pipeline in _model_parallel_shapes(arch, node_size):
+        if tensor * pipeline > count:
+            break  # shapes only grow from here
         if count % (tensor * pipeline):
             continue
         layout = Layout(tensor, pipeline, count // (tensor * pipeline))

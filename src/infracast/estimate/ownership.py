@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from infracast.catalog.models import ServerPrice
 from infracast.errors import EstimateError
 from infracast.estimate.money import currency_code
+from infracast.estimate.validation import problem
 
 DEFAULTS_FILE = "ownership_defaults.csv"
 _MONEY_DEFAULTS = ("energy_price_per_kwh", "facilities_per_kw_month", "fte_annual_cost")
@@ -125,7 +126,9 @@ def make_fleet(values: dict[str, Any]) -> OwnedFleet:
         return OwnedFleet.model_validate(values)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'fleet'}: {e['msg']} (got {e.get('input')!r})"
+            problem(e, OwnedFleet.model_fields).rstrip(".")
+            if e["type"] == "extra_forbidden"
+            else f"{'.'.join(str(p) for p in e['loc']) or 'fleet'}: {problem(e, ())}"
             for e in exc.errors()
         )
         raise EstimateError(

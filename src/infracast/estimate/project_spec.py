@@ -19,9 +19,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from infracast.errors import EstimateError, did_you_mean
+from infracast.amounts import Amount, Number
+from infracast.errors import EstimateError
 from infracast.estimate.money import currency_code
-from infracast.estimate.tco import Category
+from infracast.estimate.tco import MAX_HORIZON_MONTHS, Category
+from infracast.estimate.validation import unknown_key
 
 PROJECT_WIDE = "project_wide"  # by_phase key of the costs no phase holds
 WORKLOAD_KINDS = ("training", "fine_tuning", "inference", "compute")
@@ -42,8 +44,8 @@ class _Spanned(_Spec):
 class ComputeParams(_Spec):
     """Parameters of a ``kind: compute`` workload: accelerator-hours at a price, no estimator."""
 
-    accelerator_hours: Decimal = Field(gt=0)
-    price_per_hour: Decimal = Field(ge=0, description="per accelerator-hour")
+    accelerator_hours: Number = Field(gt=0)
+    price_per_hour: Amount = Field(ge=0, description="per accelerator-hour")
     accelerator: str | None = None
     price_source: str = "given in the project spec"
     price_as_of: date | None = None
@@ -88,13 +90,13 @@ class PersonSpec(_Spanned):
     """People: ``fte`` full-time equivalents of a role at ``monthly_rate`` each."""
 
     role: str = Field(min_length=1)
-    fte: Decimal = Field(gt=0)
-    monthly_rate: Decimal = Field(ge=0, description="fully loaded cost of one FTE-month")
+    fte: Number = Field(gt=0)
+    monthly_rate: Amount = Field(ge=0, description="fully loaded cost of one FTE-month")
 
 
 class _Recurring(_Spanned):
     name: str = Field(min_length=1)
-    amount: Decimal = Field(ge=0)
+    amount: Amount = Field(ge=0)
     per: Literal["month", "year", "one_time"] = "month"
 
 
@@ -114,17 +116,17 @@ class StorageTier(_Spec):
     """A share of a store's volume kept at one price."""
 
     name: str = "standard"
-    share: Decimal = Field(default=Decimal(1), gt=0, le=1)
-    price_per_tb_month: Decimal = Field(ge=0)
+    share: Number = Field(default=Decimal(1), gt=0, le=1)
+    price_per_tb_month: Amount = Field(ge=0)
 
 
 class StorageSpec(_Spanned):
     """Stored data growing linearly: ``initial_tb`` plus ``growth_tb_per_month`` each month."""
 
     name: str = Field(min_length=1)
-    initial_tb: Decimal = Field(default=Decimal(0), ge=0)
-    growth_tb_per_month: Decimal = Field(default=Decimal(0), ge=0)
-    price_per_tb_month: Decimal | None = Field(default=None, ge=0)
+    initial_tb: Number = Field(default=Decimal(0), ge=0)
+    growth_tb_per_month: Number = Field(default=Decimal(0), ge=0)
+    price_per_tb_month: Amount | None = Field(default=None, ge=0)
     tiers: list[StorageTier] | None = None
 
     @model_validator(mode="after")
@@ -147,19 +149,19 @@ class EgressSpec(_Spanned):
     """Data sent out: ``tb_per_month`` in the first month, growing by ``growth_tb_per_month``."""
 
     name: str = Field(min_length=1)
-    tb_per_month: Decimal = Field(ge=0)
-    growth_tb_per_month: Decimal = Field(default=Decimal(0), ge=0)
-    price_per_tb: Decimal = Field(ge=0)
+    tb_per_month: Number = Field(ge=0)
+    growth_tb_per_month: Number = Field(default=Decimal(0), ge=0)
+    price_per_tb: Amount = Field(ge=0)
 
 
 class PurchaseSpec(_Spec):
     """Hardware bought for the project: depreciated over its life, or counted as cash."""
 
     name: str = Field(min_length=1)
-    amount: Decimal = Field(ge=0)
+    amount: Amount = Field(ge=0)
     month: int = Field(default=1, ge=1, description="1 = the first month of its phase")
-    life_years: Decimal = Field(gt=0)
-    salvage_pct: Decimal = Field(default=Decimal(0), ge=0, le=100)
+    life_years: Number = Field(gt=0, le=MAX_HORIZON_MONTHS // 12)
+    salvage_pct: Number = Field(default=Decimal(0), ge=0, le=100)
     category: Category = "compute"
 
     @field_validator("life_years")
@@ -199,7 +201,7 @@ class ProjectSpec(_Costs):
     description: str | None = None
     currency: str
     start: str = Field(description="first month, YYYY-MM")
-    contingency_pct: Decimal = Field(default=Decimal(0), ge=0, le=100)
+    contingency_pct: Number = Field(default=Decimal(0), ge=0, le=100)
     lifecycle_years: int | None = Field(default=None, gt=0, description="default: the phases")
     capex_view: Literal["depreciation", "cash"] = "depreciation"
     phases: list[PhaseSpec] = Field(min_length=1)
@@ -232,6 +234,12 @@ class ProjectSpec(_Costs):
             if phase.name in seen:
                 problems.append(f"two phases are named {phase.name!r}; phase names must differ")
             seen.add(phase.name)
+        if self.horizon_months > MAX_HORIZON_MONTHS:
+            problems.append(
+                f"the budget would run {self.horizon_months} months; a project is budgeted over "
+                f"at most {MAX_HORIZON_MONTHS} months ({MAX_HORIZON_MONTHS // 12} years): check "
+                "the phases' start_month and duration_months and lifecycle_years"
+            )
         if self.lifecycle_years is not None and self.lifecycle_years * 12 < self.span_months:
             problems.append(
                 f"lifecycle_years {self.lifecycle_years} is shorter than the phases "
@@ -316,7 +324,7 @@ def _describe(err: Any, data: Mapping[str, Any]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         fields = list(getattr(model, "model_fields", {}))
-        return f"{prefix}unknown key {field!r}." + did_you_mean(field, fields)
+        return prefix + unknown_key(field, fields)
     if kind == "missing":
         return f"{prefix}{field} is required"
     if kind == "literal_error":

@@ -46,6 +46,10 @@ def check_category(value: str) -> str:
 
 Category = Annotated[str, AfterValidator(check_category)]
 
+# The longest horizon and useful life: a century of months. Every month of a horizon or a
+# life is an amount, so this also bounds the work.
+MAX_HORIZON_MONTHS = 1200
+
 
 class CapexItem(BaseModel):
     """A purchase: price, useful life, salvage at the end of life, month bought."""
@@ -54,7 +58,7 @@ class CapexItem(BaseModel):
 
     name: str
     amount: Decimal = Field(ge=0)
-    life_months: int = Field(gt=0)
+    life_months: int = Field(gt=0, le=MAX_HORIZON_MONTHS)
     salvage: Decimal = Field(default=Decimal(0), ge=0)
     month: int = Field(default=1, ge=1, description="month bought, 1 = the horizon's first")
     category: Category = "compute"
@@ -237,8 +241,11 @@ def tco(
     the horizon is an error; one that runs past it is counted up to the horizon
     and the assumptions say so.
     """
-    if years < 1:
-        raise EstimateError(f"the TCO horizon must be at least 1 year (got {years}).")
+    if not 1 <= years <= MAX_HORIZON_MONTHS // 12:
+        raise EstimateError(
+            f"the TCO horizon must be at least 1 year and at most {MAX_HORIZON_MONTHS // 12} "
+            f"(got {years})."
+        )
     horizon = years * 12 if months is None else months
     if not 12 * (years - 1) < horizon <= 12 * years:
         raise EstimateError(

@@ -33,6 +33,7 @@ from infracast.estimate.memory import (
     usable_bytes,
 )
 from infracast.estimate.pricing import CostLine, cost_lines, price_assumptions
+from infracast.estimate.ranges import check_flops, training_warnings
 from infracast.estimate.sizing import RunSetup, plan_run
 from infracast.estimate.units import Count
 
@@ -304,6 +305,10 @@ def estimate_training(
         defaults.assumption(f"training.{k}")
         for k in ("weight_bytes", "gradient_bytes", "optimizer_bytes")
     ]
+    flops = training_flops(active, spec.tokens)
+    checked = training_warnings(
+        defaults, params=spec.params, active_params=active, tokens=spec.tokens, flops=flops
+    )
     return run_estimate(
         spec,
         accelerator,
@@ -311,9 +316,10 @@ def estimate_training(
         defaults,
         precision=precision,
         tokens=spec.tokens,
-        flops=training_flops(active, spec.tokens),
+        flops=flops,
         states=training_states(spec.params, defaults),
         assumed=[*assumed, *states_assumed],
+        warnings=checked,
     )
 
 
@@ -328,13 +334,21 @@ def run_estimate(
     flops: float,
     states: ModelStates,
     assumed: list[Assumption],
+    warnings: list[Assumption],
 ) -> TrainingEstimate:
-    """The estimate of a training-like run of ``flops`` (plus the attention term if asked)."""
+    """The estimate of a training-like run of ``flops`` (plus the attention term if asked).
+
+    ``warnings`` say which inputs are outside the calibrated ranges; they come first in the
+    assumptions, with any the sizing adds. FLOPs or a count beyond the hard limits
+    (docs/estimate.md#ranges) are an EstimateError.
+    """
     active = spec.active_params if spec.active_params is not None else spec.params
+    check_flops(flops, defaults, how=f"{active:.3g} active parameters, {tokens:.3g} tokens")
     arch, arch_assumed = architecture_for(spec, active, defaults)
     common = resolve_common(spec, accelerator, defaults)
     if spec.attention_flops:
         flops += attention_flops(arch.n_layers, arch.d_model, common.act.seq_len, tokens)
+        check_flops(flops, defaults, how="with the attention term")
     plan = plan_run(
         RunSetup(
             flops=flops,
@@ -365,6 +379,8 @@ def run_estimate(
     )
     peak_source = f"{accelerator.name} {precision}: {accelerator.source}"
     assumptions = [
+        *warnings,
+        *plan.warnings,
         *plan.goodput_assumptions,
         Assumption("peak_flops", plan.peak_flops, peak_source),
         *assumed,

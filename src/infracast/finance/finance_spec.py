@@ -25,9 +25,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
+from infracast.amounts import Amount, Number
 from infracast.errors import FinanceError
 from infracast.estimate.money import cents
+from infracast.estimate.validation import problem
 from infracast.finance.cashflows import COLUMNS, ZERO, CashFlows, build
 from infracast.finance.periods import label, parse_label
 
@@ -45,11 +48,11 @@ class Stream(_Spec):
     """A revenue or cost of ``amount`` a period, from ``start`` for ``periods`` periods."""
 
     name: str = Field(min_length=1)
-    amount: Decimal = Field(ge=0, description="per period")
+    amount: Amount = Field(ge=0, description="per period")
     kind: Literal["direct", "indirect"] = "direct"
     start: str | None = Field(default=None, description="first period, e.g. 2026-07")
     periods: int | None = Field(default=None, gt=0)
-    growth_pct: Decimal = Field(default=Decimal(0), gt=-100, description="per period")
+    growth_pct: Number = Field(default=Decimal(0), gt=-100, description="per period")
 
 
 class FinanceSpec(_Spec):
@@ -63,20 +66,46 @@ class FinanceSpec(_Spec):
 
 
 def validate_finance_spec(spec: FinanceSpec | Mapping[str, Any]) -> FinanceSpec:
-    """``spec`` as a :class:`FinanceSpec`; every problem at once, each with where it is."""
+    """``spec`` as a :class:`FinanceSpec`; every problem at once, each with where it is
+    (``revenue.0 (stream 'API'): unknown key 'amout'. Did you mean "amount"?``)."""
     if isinstance(spec, FinanceSpec):
         return spec
+    if not isinstance(spec, Mapping):
+        raise FinanceError(
+            f"a finance spec is a mapping of keys (currency, revenue, costs…), "
+            f"got {type(spec).__name__}.",
+            hint="See examples/finance.yaml and docs/finance.md.",
+        )
     try:
         return FinanceSpec.model_validate(dict(spec))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'spec'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = [_describe(err, spec) for err in exc.errors()]
         raise FinanceError(
-            f"invalid finance spec ({problems}).",
+            f"the finance spec has {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
+            + "; ".join(p.rstrip(".") for p in problems)
+            + ".",
             hint="docs/finance.md shows the finance spec: revenue and costs streams with "
             "name, amount, start, periods, growth_pct and kind.",
         ) from None
+
+
+def _describe(err: ErrorDetails, spec: Mapping[str, Any]) -> str:
+    """One problem with its place: the dotted path (as ``finance sensitivity -i`` takes it)
+    and the stream's name."""
+    loc = tuple(err["loc"])
+    unknown = err["type"] == "extra_forbidden"
+    place = loc[:-1] if unknown else loc
+    model: type[BaseModel] = Stream if len(loc) > 2 else FinanceSpec
+    said = problem(err, model.model_fields)
+    if not place:
+        return said
+    path = ".".join(str(p) for p in place)
+    stream = spec.get(str(loc[0])) if len(loc) > 1 else None
+    if isinstance(stream, list) and isinstance(loc[1], int) and loc[1] < len(stream):
+        name = stream[loc[1]].get("name") if isinstance(stream[loc[1]], Mapping) else None
+        if name:
+            path += f" (stream {name!r})"
+    return f"{path}: {said}"
 
 
 def spec_cashflows(

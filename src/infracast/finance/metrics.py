@@ -138,6 +138,11 @@ def metrics(
     pv_cost = sum((c * d for c, d in zip(cost, factors, strict=True)), Decimal(0))
     total_cost = cashflows.total_cost
     notes = []
+    if annual > 1:
+        notes.append(
+            f"The rate {(annual * 100).normalize():f} % a year is above 100 %: a flow one year out "
+            f"counts for less than half of one now (× {float(1 / (1 + annual)):.4f})."
+        )
     if ppy > 1:
         notes.append(
             f"The annual rate {annual} is applied as {float(periodic):.6%} a period "

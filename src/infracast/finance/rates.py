@@ -65,10 +65,15 @@ def parse_convention(value: Convention | str) -> Convention:
 
 
 def as_rate(value: Decimal | float | int | str, *, name: str = "rate") -> Decimal:
-    """An annual rate as a Decimal: 0.1, "0.1" or "10%"; more than −100 % and at most 100 %."""
+    """An annual rate as a Decimal: 0.1, "0.1" or "10%"; more than −100 %.
+
+    A bare number above 1 is refused (10 is more likely 10 % than 1,000 %); a rate above
+    100 % a year is written with its percent sign ("150%"), which NPV and IRR allow.
+    """
     text = str(value).strip() if not isinstance(value, float) else repr(value)
     scale = ONE
-    if text.endswith("%"):
+    percent = text.endswith("%")
+    if percent:
         text, scale = text[:-1].strip(), Decimal("0.01")
     try:
         rate = Decimal(text) * scale
@@ -80,10 +85,13 @@ def as_rate(value: Decimal | float | int | str, *, name: str = "rate") -> Decima
         raise FinanceError(
             f"{name} {value} must be more than −100 %.", hint="Write 10 % as 0.10 or 10%."
         )
-    if rate > 1:
+    if rate > 1 and not percent:
+        meant = rate / 100  # the rate if the number was meant as a percentage
+        fraction = f"{meant.normalize():f} or " if meant <= 1 else ""
         raise FinanceError(
             f"{name} {value} is more than 100 % a year; a percentage written as a number?",
-            hint=f"Write {value} % as {rate / 100} or {value}%.",
+            hint=f"Write {text} % as {fraction}{text}%; a rate above 100 % a year takes its "
+            "% sign (150%).",
         )
     return rate
 
