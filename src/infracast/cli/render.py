@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from typing import Any
 
@@ -31,7 +31,9 @@ class OutputFormat(StrEnum):
 def _number(value: Decimal) -> str:
     if not value.is_finite():
         return "null"
-    text = format(value.normalize(), "f")
+    with localcontext() as ctx:
+        ctx.prec = 60  # normalize() rounds to the context's precision (28 digits by default)
+        text = format(value.normalize(), "f")
     return "0" if text in ("-0", "0") else text
 
 
@@ -91,6 +93,19 @@ def _cell(value: Any, money: bool) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, list | tuple):
+        # one cell: the items joined, as the table shows them (not Python's repr)
+        return ", ".join(str(_csv_cell(v)) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={_csv_cell(v)}" for k, v in value.items())
+    return value
+
+
 def render(
     rows: Sequence[Mapping[str, Any]],
     fmt: OutputFormat,
@@ -112,12 +127,7 @@ def render(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(cols)
         for row in rows:
-            writer.writerow(
-                [
-                    _number(v) if isinstance(v, Decimal) else ("" if v is None else v)
-                    for v in (row.get(c) for c in cols)
-                ]
-            )
+            writer.writerow([_csv_cell(row.get(c)) for c in cols])
         console.out(buffer.getvalue().rstrip("\n"), highlight=False)
         return
     if not rows:
