@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from infracast.demo import DemoManifest
-from infracast.ledger import focus_spec
-from infracast.ledger.enrich import gpu_instances
+from infracast.vocabulary import focus_spec
+from infracast.vocabulary.instances import gpu_instances
 
 from .conftest import focus_glob
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from infracast.demo.company import load_company
-from infracast.ledger.enrich import gpu_instances
+from infracast.vocabulary.instances import gpu_instances
 
 
 def test_every_instance_type_has_a_price() -> None:

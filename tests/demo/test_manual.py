@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from infracast.demo import DemoManifest
-from infracast.ledger.schema import COST_CATEGORIES
+from infracast.vocabulary.cost_categories import COST_CATEGORIES
 
 FREQUENCIES = {"monthly", "quarterly", "yearly", "one-time"}
 

@@ -36,7 +36,7 @@ from infracast.catalog.accelerators import LIST_COMMAND, find_accelerator
 from infracast.catalog.models import PriceOption
 from infracast.catalog.providers import canonical_provider
 from infracast.errors import CatalogError
-from infracast.ledger.enrich import gpu_instances, instance_key
+from infracast.vocabulary.instances import gpu_instances, instance_key
 
 OVERRIDE_MODELS: tuple[str, ...] = ("on_demand", "spot", "commit_1y", "commit_3y")
 

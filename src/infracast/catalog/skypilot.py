@@ -40,7 +40,7 @@ from infracast.catalog.accelerators import find_accelerator
 from infracast.catalog.models import PriceOption
 from infracast.catalog.providers import canonical_provider, known_provider
 from infracast.errors import CatalogError
-from infracast.ledger.enrich import gpu_instances
+from infracast.vocabulary.instances import gpu_instances
 
 REQUIRED = ("InstanceType", "AcceleratorName", "AcceleratorCount", "Price", "Region")
 GOOGLE = "Google Cloud"

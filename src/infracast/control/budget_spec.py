@@ -38,8 +38,8 @@ from infracast.control.budget_periods import PERIOD_KINDS, boundary_problem
 from infracast.control.thresholds import plain_decimal
 from infracast.control.webhook import check_webhook_url
 from infracast.errors import ControlError, InfracastError, did_you_mean
-from infracast.ledger import focus_spec
 from infracast.ledger.registers import misspelt_missing
+from infracast.vocabulary.currencies import iso_currency
 
 _HINT = (
     "Fix them and try again; docs/budget.md shows every field of a budget, docs/numbers.md "
@@ -70,7 +70,7 @@ class Budget(BaseModel):
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str) -> str:
-        return focus_spec.iso_currency(value)
+        return iso_currency(value)
 
     @field_validator("period")
     @classmethod

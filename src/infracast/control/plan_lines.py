@@ -36,7 +36,7 @@ from infracast.analytics.periods import parse_instant
 from infracast.errors import ControlError, QueryError
 from infracast.estimate.money import cents
 from infracast.estimate.project import ProjectBudget
-from infracast.ledger.schema import COST_CATEGORIES
+from infracast.vocabulary.cost_categories import COST_CATEGORIES
 
 ZERO = Decimal("0.00")
 _ESTIMATE_HINT = (

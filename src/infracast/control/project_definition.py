@@ -37,8 +37,8 @@ from infracast.amounts import Amount, PositiveAmount, TextNumberLoader
 from infracast.analytics.filters import parse_filter
 from infracast.control.earned_value import PlannedTask, ProjectPlan
 from infracast.errors import ControlError, QueryError, did_you_mean
-from infracast.ledger import focus_spec
 from infracast.ledger.registers import misspelt_missing
+from infracast.vocabulary.currencies import iso_currency
 
 _HINT = (
     "Fix them in the file; docs/earned-value.md shows every key of a project file, "
@@ -111,7 +111,7 @@ class ProjectDefinition(_Model):
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str) -> str:
-        return focus_spec.iso_currency(value)
+        return iso_currency(value)
 
     @model_validator(mode="after")
     def _unique_tasks(self) -> ProjectDefinition:

@@ -17,7 +17,7 @@ from infracast.demo.company import Provider
 from infracast.demo.identities import hex_id
 from infracast.demo.period import Month, Period
 from infracast.demo.streams import steps_sql
-from infracast.ledger import focus_spec
+from infracast.vocabulary import focus_spec
 
 DECIMAL = "DECIMAL(38, 10)"
 _COMMITTED = "pricing_category = 'Committed'"

@@ -31,7 +31,7 @@ from infracast.demo.identities import Resource, identity
 from infracast.demo.period import Period
 from infracast.demo.services import add_inference
 from infracast.demo.streams import Streams
-from infracast.ledger.enrich import gpu_instances
+from infracast.vocabulary.instances import gpu_instances
 
 EGRESS_MEAN_FACTOR = 0.93  # weekends at 75% of weekdays
 MIN_DAYS = 14  # the shortest life of a resource a tiny demo starts late in the period

@@ -13,7 +13,7 @@ from infracast.demo.company import Company
 from infracast.demo.fleet import Fleet
 from infracast.demo.manifest import Anomaly, DemoFile, RuleBreak, Total
 from infracast.demo.streams import TABLE, steps_sql
-from infracast.ledger import focus_spec
+from infracast.vocabulary import focus_spec
 
 DECIMAL = "DECIMAL(38, 10)"
 

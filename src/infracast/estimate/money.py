@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from infracast.errors import EstimateError, did_you_mean
-from infracast.ledger import focus_spec
+from infracast.vocabulary.currencies import currencies
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -38,7 +38,7 @@ def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
 def currency_code(value: str, where: str) -> str:
     """``value`` as an upper-case ISO 4217 code, or an EstimateError naming ``where``."""
     code = value.strip().upper()
-    known = focus_spec.currencies()
+    known = currencies()
     if code not in known:
         raise EstimateError(
             f"{where}: {value!r} is not an ISO 4217 currency code." + did_you_mean(code, known),

@@ -45,7 +45,7 @@ from infracast.estimate.project_spec import (
     validate_project,
 )
 from infracast.estimate.tco import TCO, CapexItem, OneOff, tco
-from infracast.ledger.schema import COST_CATEGORIES
+from infracast.vocabulary.cost_categories import COST_CATEGORIES
 
 
 @dataclass(frozen=True)

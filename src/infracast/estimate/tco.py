@@ -31,7 +31,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from infracast.errors import EstimateError, did_you_mean
 from infracast.estimate.money import ZERO, cents, split_evenly
-from infracast.ledger.schema import COST_CATEGORIES
+from infracast.vocabulary.cost_categories import COST_CATEGORIES
 
 
 def check_category(value: str) -> str:

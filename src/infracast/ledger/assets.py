@@ -27,7 +27,6 @@ import duckdb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from infracast.amounts import Amount, Number
-from infracast.ledger import focus_spec
 from infracast.ledger.connection import Ledger
 from infracast.ledger.generated import (
     GeneratedCharge,
@@ -44,6 +43,7 @@ from infracast.ledger.generated import (
 from infracast.ledger.records import IngestResult, already_ingested, utcnow
 from infracast.ledger.registers import load_register, validate_items
 from infracast.settings import Settings
+from infracast.vocabulary.currencies import currencies
 
 # Keys of which an asset sets at most one; an asset's own choice overrides the defaults'.
 _ALTERNATIVES = (("useful_life_months", "useful_life_years"), ("salvage_value", "salvage_pct"))
@@ -80,7 +80,7 @@ class AssetSpec(BaseModel):
     def _consistent(self) -> AssetSpec:
         problems = []
         self.currency = self.currency.upper()
-        if self.currency not in focus_spec.currencies():
+        if self.currency not in currencies():
             problems.append(f"currency {self.currency!r} is not an ISO 4217 code")
         if self.useful_life_months is None and self.useful_life_years is None:
             problems.append("useful_life_months (or useful_life_years) is required")

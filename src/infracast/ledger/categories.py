@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from infracast.errors import ConfigError, did_you_mean
-from infracast.ledger.schema import COST_CATEGORIES
+from infracast.vocabulary.cost_categories import COST_CATEGORIES
 
 _FIELDS = ("charge_category", "service_category", "service_name", "sku", "cost_category")
 

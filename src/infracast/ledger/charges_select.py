@@ -9,12 +9,12 @@ custom columns as one JSON object). ``x_row_hash`` is computed over the result
 
 from __future__ import annotations
 
-from infracast.ledger import focus_spec
 from infracast.ledger.enrich import gpu_hours_sql, gpu_sql, owner_and_category_sql
 from infracast.ledger.focus_read import FilePlan, lit, q
 from infracast.ledger.schema import X_COLUMNS
 from infracast.ledger.validate import enum_columns, typed, unparsed_raw_entries
 from infracast.settings import Settings
+from infracast.vocabulary import focus_spec
 
 
 def charges_select(settings: Settings, plan: FilePlan, ingest_id: int) -> tuple[list[str], str]:

@@ -9,53 +9,17 @@ or ResourceType, looked up in ``data/gpu_instances.csv``.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from infracast.ledger.categories import category_sql, load_rules
+from infracast.vocabulary.instances import gpu_instances
 
 if TYPE_CHECKING:
     from infracast.settings import Settings
 
 HOUR_UNITS = ("hour", "hours", "hr", "hrs", "h", "instance-hours", "instance hours")
-
-
-@dataclass(frozen=True)
-class GpuInstance:
-    """A cloud instance type with accelerators."""
-
-    provider: str
-    instance_type: str
-    gpu_type: str
-    gpu_count: int
-    source: str
-
-    @property
-    def key(self) -> str:
-        return instance_key(self.instance_type)
-
-
-def instance_key(name: str) -> str:
-    """Normalise an instance type name for matching (Azure's 'Standard_' and spaces)."""
-    key = name.strip().lower().replace(" ", "_")
-    return key.removeprefix("standard_")
-
-
-@cache
-def gpu_instances() -> tuple[GpuInstance, ...]:
-    """The GPU instance types the package knows."""
-    text = resources.files("infracast.data").joinpath("gpu_instances.csv").read_text("utf-8")
-    return tuple(
-        GpuInstance(
-            r["provider"], r["instance_type"], r["gpu_type"], int(r["gpu_count"]), r["source"]
-        )
-        for r in csv.DictReader(text.splitlines())
-    )
 
 
 def _lit(text: str) -> str:

@@ -27,7 +27,7 @@ import hashlib
 
 import duckdb
 
-from infracast.ledger import focus_spec
+from infracast.vocabulary import focus_spec
 
 CUSTOM = ("x_custom_columns", "JSON")
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 
 from infracast.errors import IngestError, did_you_mean
-from infracast.ledger import focus_spec
 from infracast.ledger.files import file_format_of
 from infracast.ledger.headers import (
     check_not_empty,
@@ -33,6 +32,7 @@ from infracast.ledger.numbers import (
     rounded_sql,
     value_sql,
 )
+from infracast.vocabulary import focus_spec
 
 # Ledger-needed columns whose absence in a row means the row cannot be counted.
 COST_COLUMNS = ("BilledCost", "EffectiveCost")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from infracast.errors import IngestError
-from infracast.ledger import focus_spec
+from infracast.vocabulary import focus_spec
 
 _RENAMED = re.compile(r"^(.*)_([0-9]+)$")
 

@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from infracast.amounts import Amount, Number
 from infracast.errors import did_you_mean
-from infracast.ledger import focus_spec
 from infracast.ledger.connection import Ledger
 from infracast.ledger.generated import (
     GeneratedCharge,
@@ -39,8 +38,9 @@ from infracast.ledger.generated import (
 )
 from infracast.ledger.records import IngestResult, already_ingested, utcnow
 from infracast.ledger.registers import load_register, validate_items
-from infracast.ledger.schema import COST_CATEGORIES
 from infracast.settings import Settings
+from infracast.vocabulary.cost_categories import COST_CATEGORIES
+from infracast.vocabulary.currencies import currencies
 
 FREQUENCIES = {"monthly": 1, "quarterly": 3, "yearly": 12, "one-time": 0}
 _SERVICE_CATEGORY = {"compute": "Compute", "storage": "Storage", "network": "Networking"}
@@ -95,7 +95,7 @@ class ManualEntrySpec(BaseModel):
     def _consistent(self) -> ManualEntrySpec:
         problems = []
         self.currency = self.currency.upper()
-        if self.currency not in focus_spec.currencies():
+        if self.currency not in currencies():
             problems.append(f"currency {self.currency!r} is not an ISO 4217 code")
         people = self.fte is not None or self.monthly_rate is not None
         if self.amount is not None and people:

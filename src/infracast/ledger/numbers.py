@@ -21,13 +21,14 @@ Everything here is SQL evaluated inside the ingest's one set-based query. Two pa
 
 from __future__ import annotations
 
+from infracast.vocabulary.focus_spec import DECIMAL_TYPE
+
 # A plain number the fast path reads exactly.
 FAST_PATTERN = r"-?[0-9]{1,18}(\.[0-9]{1,18})?"
 # Every number the rule accepts.
 NUMBER_PATTERN = r"\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*"
 SCALE = 18
 LIMIT_TEXT = "10^20"
-DECIMAL_TYPE = "DECIMAL(38, 18)"
 
 # Temporary macros of the exact path (created on the connection before the ingest query).
 DECIMAL_MACROS = r"""

@@ -40,9 +40,9 @@ from collections.abc import Callable
 
 import duckdb
 
-from infracast.ledger import focus_spec
 from infracast.ledger.fingerprint import backfill_sql, stamp
-from infracast.ledger.numbers import DECIMAL_TYPE
+from infracast.vocabulary import focus_spec
+from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
 SCHEMA_VERSION = 3
 
@@ -66,18 +66,6 @@ X_COLUMNS: dict[str, str] = {
     # one; NULL for charges the ledger generates (assets, manual entries)
     "x_row_hash": "UBIGINT",
 }
-
-COST_CATEGORIES = (
-    "compute",
-    "storage",
-    "network",
-    "software",
-    "people",
-    "energy",
-    "facilities",
-    "support",
-    "other",
-)
 
 
 def charges_columns() -> dict[str, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from infracast.ledger import focus_spec
 from infracast.ledger.focus_read import (
     COST_COLUMNS,
     PERIOD_COLUMNS,
@@ -37,6 +36,8 @@ from infracast.ledger.numbers import (
     invalid_detail_sql,
     out_of_range_detail_sql,
 )
+from infracast.vocabulary import focus_spec
+from infracast.vocabulary.currencies import currencies
 
 # --- rules ---------------------------------------------------------------------------
 
@@ -137,7 +138,7 @@ def reason_rules(plan: FilePlan, resolved_check: bool) -> list[Rule]:
         )
     )
     currency = typed("BillingCurrency")
-    codes = ", ".join(lit(c) for c in sorted(focus_spec.currencies()))
+    codes = ", ".join(lit(c) for c in sorted(currencies()))
     out.append(
         _reason(
             f"{currency} IS NULL",

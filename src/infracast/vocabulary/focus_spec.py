@@ -6,13 +6,14 @@ nothing about FOCUS is hard-coded elsewhere.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from infracast.ledger.numbers import DECIMAL_TYPE
+from infracast.vocabulary.data import data_rows
+
+# How the ledger stores every FOCUS Decimal column: 18 decimals, less than 10^20 in size.
+DECIMAL_TYPE = "DECIMAL(38, 18)"
 
 VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 # Columns the ledger cannot do without: a row is only countable with a
@@ -53,7 +54,7 @@ class FocusColumn:
     def sql_type(self) -> str:
         """The ledger's storage type for this column."""
         if self.data_type == "Decimal":
-            return DECIMAL_TYPE  # 18 decimals, less than 10^20 (numbers.py)
+            return DECIMAL_TYPE
         if self.data_type == "Date/Time":
             return "TIMESTAMP"
         if self.column_id in MAP_COLUMNS:
@@ -68,8 +69,7 @@ MAP_COLUMNS = frozenset({"Tags", "AllocatedTags"})
 
 
 def _data_rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("infracast.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return data_rows(name)
 
 
 @cache
@@ -102,23 +102,6 @@ def allowed_values() -> dict[str, tuple[str, ...]]:
 def renames() -> dict[str, str]:
     """Old column name (0.5, 1.0-preview) → FOCUS 1.0+ column id."""
     return {row["old_name"]: row["column_id"] for row in _data_rows("focus_renames.csv")}
-
-
-@cache
-def currencies() -> frozenset[str]:
-    """ISO 4217 codes accepted as a BillingCurrency."""
-    return frozenset(row["code"] for row in _data_rows("iso4217.csv"))
-
-
-def iso_currency(value: str) -> str:
-    """``value`` as an upper-case ISO 4217 code; a ValueError (for Pydantic) naming it if not."""
-    from infracast.errors import did_you_mean
-
-    code = value.upper()
-    known = currencies()
-    if code not in known:
-        raise ValueError(f"currency {value!r} is not an ISO 4217 code.{did_you_mean(code, known)}")
-    return code
 
 
 def columns_of(version: str) -> list[str]:
