@@ -29,8 +29,8 @@ from infracast.estimate.pricing import PriceLine
 from infracast.estimate.project import ProjectBudget, WorkloadCost, budget
 from infracast.estimate.project_spec import ProjectSpec, WorkloadSpec, validate_project
 from infracast.estimate.training import TrainingEstimate, TrainingSpec, estimate_training
-from infracast.estimate.validation import problem
 from infracast.settings import load_settings
+from infracast.validation import problem
 
 SpecT = TypeVar("SpecT", bound=BaseModel)
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from infracast.catalog.models import ServerPrice
 from infracast.errors import EstimateError
 from infracast.estimate.money import currency_code
-from infracast.estimate.validation import problem
+from infracast.validation import problem
 
 DEFAULTS_FILE = "ownership_defaults.csv"
 _MONEY_DEFAULTS = ("energy_price_per_kwh", "facilities_per_kw_month", "fte_annual_cost")

@@ -23,7 +23,7 @@ from infracast.amounts import Amount, Number
 from infracast.errors import EstimateError
 from infracast.estimate.money import currency_code
 from infracast.estimate.tco import MAX_HORIZON_MONTHS, Category
-from infracast.estimate.validation import unknown_key
+from infracast.validation import unknown_key
 
 PROJECT_WIDE = "project_wide"  # by_phase key of the costs no phase holds
 WORKLOAD_KINDS = ("training", "fine_tuning", "inference", "compute")

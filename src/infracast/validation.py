@@ -1,8 +1,10 @@
-"""Pydantic validation errors of a spec as sentences: where, what, and the closest valid key.
+"""Pydantic validation errors as sentences a user can act on: where, what, the closest key.
 
-Specs forbid unknown keys, so a typo is caught; :func:`unknown_key` names the
-key with the closest valid one (``errors.did_you_mean``), or lists the valid
-keys when none is close, as the budget and project YAML do.
+Pydantic's errors are translated here, once, for every spec (budgets, projects,
+plans, estimates, finance, risk files, registers): specs forbid unknown keys, so
+a typo is caught, and :func:`unknown_key` names the key with the closest valid
+one (``errors.did_you_mean``), or lists the valid keys when none is close.
+:func:`problems_message` writes every problem of a spec at once.
 """
 
 from __future__ import annotations
@@ -42,3 +44,9 @@ def problem(err: ErrorDetails, keys: Iterable[str]) -> str:
     if kind != "value_error" and "input" in err:
         message += f" (got {err['input']!r})"
     return message
+
+
+def problems_message(what: str, problems: list[str]) -> str:
+    """``the budget spec has 2 problems: a; b.`` (every problem at once, in order)."""
+    listed = "; ".join(p.rstrip(".") for p in problems)
+    return f"{what} has {len(problems)} problem{'s' if len(problems) != 1 else ''}: {listed}."
