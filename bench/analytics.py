@@ -33,8 +33,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     from infracast import analytics
+    from infracast.ledger import ingest_focus
     from infracast.ledger.connection import Ledger
-    from infracast.ledger.ingest import ingest_focus
 
     path = WORK / f"analytics-{args.rows}.duckdb"
     if not path.exists():

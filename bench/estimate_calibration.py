@@ -48,7 +48,7 @@ class TrainingRow:
 
 
 def training_rows(path: Path, use_counts: bool = True) -> list[TrainingRow]:
-    from infracast.estimate import api
+    from infracast import estimate as api
 
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
@@ -169,9 +169,9 @@ def _measure(metric: str) -> tuple[str, Callable[[dict[str, float]], float]] | N
 
 
 def inference_rows(path: Path) -> list[InferenceRow]:
+    from infracast import estimate as api
     from infracast.catalog import find_accelerator
     from infracast.errors import InfracastError
-    from infracast.estimate import api
 
     out = []
     with path.open(encoding="utf-8", newline="") as fh:

@@ -30,7 +30,7 @@ con.close()
 OURS = """
 import sys
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
+from infracast.ledger import ingest_focus
 ledger = Ledger.open(sys.argv[1])
 (result,) = ingest_focus(ledger, [sys.argv[2]])
 assert result.status == "ingested", result

@@ -221,3 +221,10 @@ def test_any_written_form_of_an_amount_reaches_the_ledger_unchanged(
     parsed = parse_amount(text, allow_negative=True)
     assert parsed == value
     assert _stored(parsed) == value
+
+
+def test_a_refused_amount_says_where_the_forms_are_documented() -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_amount("$5", name="amount")
+    assert caught.value.hint and "docs/numbers.md" in caught.value.hint
+    assert caught.value.to_dict()["field"] == "amount"

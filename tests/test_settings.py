@@ -1,4 +1,4 @@
-"""Settings (src/infracast/settings.py): the lock_timeout setting."""
+"""Settings (src/infracast/settings.py): the lock_timeout setting, errors in the settings."""
 
 from __future__ import annotations
 
@@ -35,3 +35,17 @@ def test_a_lock_timeout_that_is_not_a_number_of_seconds_is_refused(
     monkeypatch.setenv("INFRACAST_LOCK_TIMEOUT", value)
     with pytest.raises(ConfigError, match="lock_timeout"):
         load_settings()
+
+
+def test_a_misspelt_setting_in_the_config_file_gets_a_did_you_mean(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "infracast.toml"
+    config.write_text('ledgr = "books.duckdb"\n')
+    monkeypatch.setenv("INFRACAST_CONFIG", str(config))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.message == (
+        "invalid settings (ledgr: unknown key 'ledgr'. Did you mean \"ledger\"?)."
+    )
+    assert caught.value.hint is not None and "INFRACAST_LEDGER" in caught.value.hint

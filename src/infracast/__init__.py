@@ -1,7 +1,7 @@
 """infracast: the cost of AI infrastructure, estimated, accounted, forecast, optimized, controlled.
 
 The Python API mirrors the command line: ``infracast costs`` is
-:func:`infracast.costs`, ``infracast ingest`` is :func:`infracast.ingest_focus`.
+:func:`infracast.costs`, ``infracast ingest`` is :func:`infracast.ingest`.
 Names are imported on first use, so ``import infracast`` stays light.
 """
 
@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Ledger": "infracast.ledger",
     "open_ledger": "infracast.ledger",
+    "ingest": "infracast.ledger",
     "ingest_focus": "infracast.ledger",
     "ingest_usage": "infracast.ledger",
     "ingest_assets": "infracast.ledger",
@@ -26,6 +27,11 @@ _EXPORTS = {
     "gpu_efficiency": "infracast.analytics",
     "showback": "infracast.analytics",
     "write_summary": "infracast.report",
+    "CashflowSource": "infracast.control",
+    "finance_cashflows": "infracast.control",
+    "finance_metrics": "infracast.control",
+    "finance_sensitivity": "infracast.control",
+    "finance_simulate": "infracast.control",
     "InfracastError": "infracast.errors",
 }
 

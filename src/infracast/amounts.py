@@ -54,7 +54,11 @@ class AmountError(InfracastError, ValueError):
 
 def _refuse(name: str, where: str | None, text: str) -> AmountError:
     prefix = f"{where}: " if where else ""
-    return AmountError(f"{prefix}{name} {text}" if name else f"{prefix}{text}")
+    return AmountError(
+        f"{prefix}{name} {text}" if name else f"{prefix}{text}",
+        hint="docs/numbers.md shows every form an amount may take and its range.",
+        field=name or None,
+    )
 
 
 def _decimal(value: Any, name: str, where: str | None) -> Decimal:

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from infracast.errors import ConfigError
+from infracast.validation import problem
 
 DEFAULT_LEDGER = "infracast.duckdb"
 # Long enough for a reader to outwait a typical ingest (300k rows take ~35 s), short
@@ -105,9 +106,11 @@ def load_settings(**overrides: object) -> Settings:
         return Settings.model_validate(values)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc'])}: {problem(err, Settings.model_fields)}"
+            for err in exc.errors()
         )
         raise ConfigError(
             f"invalid settings ({problems}).",
-            hint=f"Check {config_path} and the INFRACAST_* environment variables.",
+            hint=f"Check {config_path} and the INFRACAST_* environment variables "
+            f"({', '.join(sorted(_ENV.values()))}).",
         ) from exc

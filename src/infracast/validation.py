@@ -49,4 +49,5 @@ def problem(err: ErrorDetails, keys: Iterable[str]) -> str:
 def problems_message(what: str, problems: list[str]) -> str:
     """``the budget spec has 2 problems: a; b.`` (every problem at once, in order)."""
     listed = "; ".join(p.rstrip(".") for p in problems)
-    return f"{what} has {len(problems)} problem{'s' if len(problems) != 1 else ''}: {listed}."
+    end = "" if listed.endswith(("?", "!")) else "."  # a did-you-mean ends the sentence
+    return f"{what} has {len(problems)} problem{'s' if len(problems) != 1 else ''}: {listed}{end}"

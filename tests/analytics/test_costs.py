@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infracast.analytics.costs import cost_by, costs
+from infracast.analytics._costs import METRICS, cost_by, costs
 from infracast.errors import QueryError
 from infracast.ledger.connection import Ledger
 
@@ -23,7 +23,7 @@ def test_cost_by_team_keeps_currencies_apart(company: Ledger) -> None:
     #   list 120 + 12 + 8 + 3 = 143, contracted 100 + 10 + 7 + 3 = 120.
     # applied USD (r3) 50 / 45 / 60 / 50; applied EUR (r5) 40 / 40 / 50 / 45.
     # no team USD (r4) 30 / 30, no list or contracted cost: those sums are null.
-    assert costs(company, by=["team"]) == [
+    assert costs(company, by=["team"], measures=METRICS) == [
         row("research", D(120), D(100), D(143), D(120), "USD"),
         row("applied", D(50), D(45), D(60), D(50), "USD"),
         row("applied", D(40), D(40), D(50), D(45), "EUR"),
@@ -45,7 +45,7 @@ def row(team: str | None, billed: D, eff: D, lst: D | None, con: D | None, cur: 
 def test_empty_by_gives_totals_per_currency(company: Ledger) -> None:
     # USD billed 100 + 10 + 50 + 30 + 7 + 3 = 200, effective 80 + 10 + 45 + 30 + 7 + 3 = 175;
     # r4 has no list cost, so the USD list total is null rather than a partial sum.
-    assert costs(company) == [
+    assert costs(company, measures=METRICS) == [
         {
             "billed_cost": D(200),
             "effective_cost": D(175),
@@ -144,6 +144,17 @@ def test_cost_by_agrees_with_hand_written_sql(company: Ledger) -> None:
     assert got == expected
     # research Jan (r7, r1, r2) and Mar (r6), applied Feb USD (r3) and Jan EUR (r5), none Feb (r4).
     assert len(got) == 5
+
+
+def test_by_default_the_rows_are_the_json_contract(company: Ledger) -> None:
+    # what infracast costs --format json prints: dimensions, billed, effective, currency
+    (first, *_) = costs(company, by=["team"])
+    assert first == {
+        "team": "research",
+        "billed_cost": D(120),
+        "effective_cost": D(100),
+        "currency": "USD",
+    }
 
 
 def test_builder_returns_an_ibis_expression_with_stable_columns(company: Ledger) -> None:

@@ -92,10 +92,10 @@ def test_charges_without_readings_are_unmeasured_not_idle(ledger: Ledger) -> Non
 
 
 def test_totals_and_billed_basis(ledger: Ledger) -> None:
-    (total,) = gpu_efficiency(ledger)
+    (total,) = gpu_efficiency(ledger, by=())
     # 9 GPU-h, 31; measured 3 GPU-h with 1.5 useful; idle 6.
     assert (total["gpu_hours"], total["cost"], total["idle_cost"]) == (9.0, D(31), D(6))
-    (billed,) = gpu_efficiency(ledger, basis="billed")
+    (billed,) = gpu_efficiency(ledger, by=(), basis="billed")
     # Billed: g1 costs 10, so cost 33 and idle 10 x 0.55 + 4 x 0.4 = 5.5 + 1.6 = 7.1.
     assert (billed["cost"], billed["idle_cost"]) == (D(33), D("7.1"))
 
@@ -116,7 +116,7 @@ def test_gpu_count_missing_falls_back_to_gpu_hours(make_ledger: Callable[..., Le
         charges=[{**HOUR, "ResourceId": "g", "x_gpu_hours": 2.0, "cost": 10}],
         samples=[_sample("g", 1.0)],
     )
-    (row,) = gpu_efficiency(ledger)
+    (row,) = gpu_efficiency(ledger, by=())
     assert (row["utilization"], row["idle_cost"]) == (0.5, D(5))
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from infracast.analytics.savings import savings
+from infracast.analytics._savings import savings
 from infracast.ledger.connection import Ledger
 
 D = Decimal

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from infracast.analytics.showback import Showback, assemble, showback
+from infracast.analytics._showback import Showback, assemble, showback
 from infracast.errors import QueryError
 from infracast.ledger.connection import Ledger
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infracast.catalog import accelerator, accelerators, find_accelerator
-from infracast.errors import CatalogError
+from infracast.catalog import accelerator, accelerators, find_accelerator, gpus
+from infracast.errors import CatalogError, NotFoundError
 
 REQUIRED = [
     "V100-16GB", "V100-32GB", "A100-40GB", "A100-80GB", "H100-SXM", "H100-PCIe", "H800",
@@ -100,3 +100,31 @@ def test_aliases_are_unique_across_accelerators() -> None:
 
 def test_table_is_read_once() -> None:
     assert accelerators() is accelerators()
+
+
+def test_an_unknown_name_is_not_found_and_still_a_catalog_error() -> None:
+    with pytest.raises(NotFoundError) as caught:
+        accelerator("H10O")
+    assert isinstance(caught.value, CatalogError)
+    assert caught.value.http_status == 404 and caught.value.field == "accelerator"
+
+
+def test_gpus_keep_one_vendor_in_any_case() -> None:
+    found = gpus(vendor="amd")
+    assert found and {a.vendor for a in found} == {"AMD"}
+
+
+def test_gpus_match_a_name_or_alias_by_text_or_glob() -> None:
+    assert [a.name for a in gpus(vendor="NVIDIA", name="H1*")] == [
+        "H100-SXM",
+        "H100-PCIe",
+        "H100-NVL",
+    ]
+    # "v5e" is an alias of the TPU-v5e: text matches aliases too
+    assert [a.name for a in gpus(name="v5e")] == ["TPU-v5e"]
+
+
+def test_an_accelerator_as_plain_data_names_its_peaks_and_source() -> None:
+    row = accelerator("H100").to_dict()
+    assert row["bf16_tflops"] == row["peak_tflops"]["bf16"] and row["fp8_tflops"] == 1979
+    assert row["aliases"] and "datasheet" in row["source"]

@@ -96,7 +96,7 @@ def test_not_yaml_and_not_a_list_are_refused(tmp_path: Path) -> None:
         load_overrides(write(tmp_path, "prices: [unclosed"))
     with pytest.raises(CatalogError, match="no list of prices"):
         load_overrides(write(tmp_path, "prices: 3"))
-    with pytest.raises(CatalogError, match="no overrides file"):
+    with pytest.raises(CatalogError, match="the price overrides: no such file"):
         load_overrides(tmp_path / "absent.yaml")
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from infracast.control.alerts import list_alerts
+from infracast.control.budgets.alerts import list_alerts
 from infracast.ledger.connection import Ledger
 from tests.cli.conftest import Ran
-from tests.control.budget_fixtures import add_january, webhook_receiver
+from tests.control.budgets.fixtures import add_january, webhook_receiver
 
 Cli = Callable[..., Ran]
 RESEARCH = (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from infracast import analytics
+from infracast.errors import InterruptError, ResourceError
 from infracast.ledger.connection import Ledger
 from tests.cli.conftest import Ran
 from tests.ledger.focus_rows import write_focus_csv
@@ -92,6 +93,33 @@ def test_user_error_is_a_sentence_not_a_traceback(cli: CLI, tmp_path: Path) -> N
     assert "Error: no such file or folder" in ran.err and "Traceback" not in ran.err
     ran = cli("costs", "--by", "teem", "-l", str(tmp_path / "l.duckdb"))
     assert ran.code == 2 and 'Did you mean "team"?' in ran.err
+
+
+def test_an_error_under_format_json_is_still_a_sentence_on_stderr(cli: CLI, tmp_path: Path) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+    ran = cli("costs", "--by", "teem", "-l", ledger, "--format", "json")
+    assert ran.code == 2 and ran.out == ""
+    assert ran.err.startswith('Error: unknown dimension "teem". Did you mean "team"?\nHint: ')
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [(ResourceError("out of memory.", hint="raise it."), 3), (InterruptError("stopped."), 130)],
+)
+def test_the_exit_code_is_the_error_classs(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int
+) -> None:
+    ledger = str(tmp_path / "l.duckdb")
+    cli("ingest", str(bill(tmp_path)), "-l", ledger)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(analytics, "costs", fail)
+    ran = cli("costs", "-l", ledger)
+    assert ran.code == code and "Traceback" not in ran.err
+    assert ran.err.startswith(f"Error: {error.args[0]}")
 
 
 def test_query_on_missing_ledger_says_how_to_start(cli: CLI, tmp_path: Path) -> None:

@@ -9,8 +9,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from infracast import estimate
 from tests.cli.conftest import Ran
+from tests.estimate.conftest import write_h100_book
 
 CLI = Callable[..., Ran]
 REPO = Path(__file__).resolve().parents[2]
@@ -224,3 +227,50 @@ def test_top_below_one_is_refused(cli: CLI) -> None:
     )
     assert ran.code == 2
     assert "'--top'" in ran.err and "greater than or equal to 1" in ran.err
+
+
+# --- the library under the command: the same numbers, and the two bugs it fixed ---------
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """Two H100 prices per GPU-hour: Google Cloud 2.00 and AWS 24/8 = 3.00."""
+    return write_h100_book(tmp_path / "book.csv")
+
+
+def test_build_vs_buy_reads_the_prices_file_for_a_server_named_by_prefix(
+    cli: CLI, book: Path
+) -> None:
+    ran = cli(
+        "estimate", "build-vs-buy", "--server", "NVIDIA DGX H1", "--prices", str(book), "-f", "json"
+    )
+    assert ran.code == 0, ran.err
+    rentals = json.loads(ran.out, parse_float=Decimal)["rentals"]
+    assert [r["price_per_gpu_hour"] for r in rentals] == [Decimal("2.0000"), Decimal("3.0000")]
+
+
+def test_build_vs_buy_keeps_a_provider_named_in_two_words(cli: CLI) -> None:
+    ran = cli(
+        "estimate", "build-vs-buy", "--server", "NVIDIA DGX H100", "--provider", "Google Cloud",
+        "-f", "json",
+    )  # fmt: skip
+    assert ran.code == 0, ran.err
+    rentals = json.loads(ran.out)["rentals"]
+    assert rentals and all(r["option"].startswith("Google Cloud ") for r in rentals)
+
+
+def test_training_takes_the_provider_as_build_vs_buy_does(cli: CLI) -> None:
+    base = ["estimate", "training", "--params", "7B", "--tokens", "2T", "-a", "H100", "-f", "json"]
+    by_name = json.loads(cli(*base, "--provider", "Google Cloud").out)["cost"]
+    by_short_name = json.loads(cli(*base, "--provider", "gcp").out)["cost"]
+    assert by_name and by_name == by_short_name
+
+
+def test_a_spec_files_method_is_not_overridden_by_a_flag_not_given(
+    cli: CLI, tmp_path: Path
+) -> None:
+    spec = tmp_path / "tune.yaml"
+    spec.write_text("method: qlora\nparams: 70B\ntokens: 100M\naccelerator: L40S\n")
+    ran = cli("estimate", "finetune", "--spec", str(spec), "-f", "json")
+    assert ran.code == 0, ran.err
+    assert json.loads(ran.out)["method"] == "qlora"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from infracast.ledger import retag
 from infracast.ledger.connection import Ledger
-from infracast.ledger.retag import retag
 from tests.cli.conftest import Ran
 from tests.ledger.focus_rows import write_focus_csv
 
@@ -100,7 +100,7 @@ def test_a_reader_says_it_waits_then_names_the_holder(
     finally:
         proc.kill()
         proc.wait()
-    assert ran.code == 2
+    assert ran.code == 3  # LedgerBusyError: try again later
     assert f"waiting for the ledger {ledger}, held by PID {proc.pid}" in ran.err
     assert f"Error: the ledger {ledger} is still in use by PID {proc.pid}" in ran.err
     assert "Traceback" not in ran.err

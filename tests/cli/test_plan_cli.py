@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from infracast import estimate
-from infracast.control.plans import finish_plan, save_estimate
+from infracast.control.plans.stored import finish_plan, save_estimate
 from infracast.ledger.connection import Ledger
 from tests.analytics.ledgers import add_charges
 from tests.cli.conftest import Ran
-from tests.control.plan_fixtures import training_json, write_bill
+from tests.control.plans.fixtures import training_json, write_bill
 
 CLI = Callable[..., Ran]
 REPO = Path(__file__).resolve().parents[2]

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from infracast.cli.render import to_json
-from infracast.control.projects import earned_value
+from infracast.control.projects.tracking import earned_value
 from infracast.ledger.connection import Ledger
 from tests.analytics.ledgers import add_charges
 from tests.cli.conftest import Ran
-from tests.control.project_fixtures import ATLAS_CHARGES, ATLAS_YAML
+from tests.control.projects.fixtures import ATLAS_CHARGES, ATLAS_YAML
 
 Cli = Callable[..., Ran]
 

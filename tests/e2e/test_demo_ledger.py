@@ -10,8 +10,8 @@ import pytest
 
 from infracast.demo import generate
 from infracast.demo.run import run_demo
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 
 PROVIDERS = {"aws": "AWS", "azure": "Microsoft", "gcp": "Google Cloud"}
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from infracast.catalog import write_prices
 from infracast.catalog.models import Accelerator, PriceOption
 from infracast.estimate.defaults import Defaults, load_defaults
 
@@ -76,3 +78,25 @@ D4096_PARAMS = 12 * 4096**3 / 128  # 6,442,450,944
 @pytest.fixture
 def defaults() -> Defaults:
     return load_defaults()
+
+
+def h100_price(provider: str, per_hour: str, count: int = 1) -> PriceOption:
+    """An on-demand H100 price of ``per_hour`` per instance of ``count`` GPUs."""
+    return PriceOption(
+        provider=provider,
+        accelerator="H100-SXM",
+        accelerators_per_instance=count,
+        pricing_model="on_demand",
+        price_per_hour=Decimal(per_hour),
+        currency="USD",
+        as_of=date(2026, 5, 20),
+        source="test book",
+        region="r1",
+    )
+
+
+def write_h100_book(path: Path) -> Path:
+    """A price book of two H100 prices per GPU-hour: Google Cloud 2.00, AWS 24/8 = 3.00
+    (the packaged book has dozens, so a result with exactly these two was priced from it)."""
+    write_prices([h100_price("Google Cloud", "2.00"), h100_price("AWS", "24", count=8)], path)
+    return path

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from infracast.catalog.models import PriceOption, ServerPrice
 from infracast.errors import EstimateError
-from infracast.estimate.build_vs_buy import build_vs_buy
+from infracast.estimate._build_vs_buy import build_vs_buy
 from infracast.estimate.ownership import OwnedFleet, ownership_defaults, resolve, yearly_cost
 
 D = Decimal

@@ -3,13 +3,13 @@ from __future__ import annotations
 import pytest
 
 from infracast.errors import EstimateError
-from infracast.estimate.defaults import Defaults
-from infracast.estimate.finetune import (
+from infracast.estimate._finetune import (
     FinetuneSpec,
     estimate_finetune,
     lora_flops,
     lora_params,
 )
+from infracast.estimate.defaults import Defaults
 from infracast.estimate.memory import Architecture
 from tests.estimate.conftest import GPU, SPOT
 from tests.estimate.test_training import COST_KEYS, TRAINING_KEYS

@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from infracast.errors import EstimateError
-from infracast.estimate.defaults import Defaults, load_defaults
-from infracast.estimate.inference import (
+from infracast.estimate._inference import (
     InferenceSpec,
     ServingModel,
     estimate_inference,
     kv_bytes_per_token,
 )
+from infracast.estimate.defaults import Defaults, load_defaults
 from tests.estimate.conftest import GPU, OLD, SPOT
 
 SHAPE = {"d_model": 4096, "n_layers": 32, "n_heads": 32, "n_kv_heads": 8, "head_dim": 128}

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infracast.errors import EstimateError
-from infracast.estimate.learned import LearnedEstimator, fit_estimator, rows_needed
+from infracast.estimate._learned import LearnedEstimator, fit_estimator, rows_needed
 from tests.conftest import shared_path
 from tests.estimate import past_projects
 

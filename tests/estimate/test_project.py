@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from infracast.cli.render import to_json
 from infracast.errors import EstimateError
-from infracast.estimate.project import ProjectBudget, WorkloadCost, budget
+from infracast.estimate._project import ProjectBudget, WorkloadCost, budget
 from infracast.estimate.project_spec import WorkloadSpec, validate_project
 
 D = Decimal

@@ -9,10 +9,11 @@ import pytest
 
 from infracast.errors import EstimateError
 from infracast.estimate import api
+from infracast.estimate._finetune import FinetuneSpec, estimate_finetune
+from infracast.estimate._inference import InferenceSpec, estimate_inference
+from infracast.estimate._project import WorkloadCost, budget
+from infracast.estimate._training import TrainingSpec, estimate_training
 from infracast.estimate.defaults import Assumption, Defaults
-from infracast.estimate.finetune import FinetuneSpec, estimate_finetune
-from infracast.estimate.inference import InferenceSpec, estimate_inference
-from infracast.estimate.project import WorkloadCost, budget
 from infracast.estimate.project_spec import WorkloadSpec, validate_project
 from infracast.estimate.ranges import (
     check_accelerators,
@@ -21,7 +22,6 @@ from infracast.estimate.ranges import (
     count_text,
     outside,
 )
-from infracast.estimate.training import TrainingSpec, estimate_training
 from tests.estimate.conftest import GPU
 
 

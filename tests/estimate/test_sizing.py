@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from infracast.estimate._training import TrainingSpec, estimate_training
 from infracast.estimate.defaults import Defaults
 from infracast.estimate.goodput import default_goodput
 from infracast.estimate.sizing import accelerator_hours
-from infracast.estimate.training import TrainingSpec, estimate_training
 from tests.estimate.conftest import GPU
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from infracast.cli.render import to_json
 from infracast.errors import EstimateError
-from infracast.estimate.tco import CapexItem, OneOff, OpexStream, tco
+from infracast.estimate._tco import CapexItem, OneOff, OpexStream, tco
 
 D = Decimal
 

@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from infracast.errors import CatalogError, EstimateError
-from infracast.estimate.defaults import Defaults, load_defaults
-from infracast.estimate.training import (
+from infracast.estimate._training import (
     TrainingSpec,
     attention_flops,
     estimate_training,
     training_flops,
 )
+from infracast.estimate.defaults import Defaults, load_defaults
 from tests.estimate.conftest import GPU, NO_TDP, OLD, ON_DEMAND, SPOT
 
 TRAINING_KEYS = {

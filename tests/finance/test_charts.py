@@ -11,6 +11,8 @@ from infracast.finance import (
     chart_format,
     distribution_chart,
     sensitivity,
+    simulate,
+    simulation_chart,
     tornado_chart,
 )
 
@@ -44,3 +46,30 @@ def test_histogram_and_cdf_draw_both_formats(kind: str) -> None:
     assert png.startswith(PNG)
     page = distribution_chart(values, kind, "html", label="total cost", marks=marks).decode()  # type: ignore[arg-type]
     assert "budget" in page and '<script src="http' not in page
+
+
+def _simulation(budget: int | None = 120):  # type: ignore[no-untyped-def]
+    flows = cashflows([{"period": 0, "cost": 100}, {"period": 1, "revenue": 150}], currency="USD")
+    return simulate(flows, rate="0.1", vary={"cost": "uniform:0.9,1.3"}, samples=200, budget=budget)
+
+
+def test_a_simulation_chart_marks_the_percentiles_and_the_budget() -> None:
+    page = simulation_chart(_simulation(), "histogram", "html").decode()
+    assert all(mark in page for mark in ("P10", "P50", "P90", "budget"))
+    assert "total cost (USD)" in page
+
+
+def test_a_budget_is_marked_on_total_cost_only() -> None:
+    page = simulation_chart(_simulation(), "cdf", "html", of="npv").decode()
+    assert "NPV (USD)" in page and "budget" not in page
+
+
+def test_an_unknown_quantity_is_refused() -> None:
+    with pytest.raises(FinanceError, match=r"cannot chart 'npvv'\. Did you mean \"npv\""):
+        simulation_chart(_simulation(), "cdf", "png", of="npvv")  # type: ignore[arg-type]
+
+
+def test_a_tornado_charts_what_the_result_is_sorted_by() -> None:
+    flows = cashflows([{"period": 0, "cost": 100}, {"period": 1, "revenue": 150}])
+    by_cost = sensitivity(flows, rate="0.1", sort_by="total_cost")
+    assert "Sensitivity of total cost" in tornado_chart(by_cost, "html").decode()

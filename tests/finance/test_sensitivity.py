@@ -131,3 +131,12 @@ def test_json_keys_are_stable(tiny: dict[str, Any]) -> None:
         "npv_swing",
         "note",
     ]
+
+
+def test_json_top_keeps_the_largest_swings_only() -> None:
+    flows = cashflows([{"period": 0, "cost": 100}, {"period": 1, "revenue": 150}])
+    result = sensitivity(flows, rate="0.1")
+    assert len(result.rows) == 3  # rate, cost_direct, revenue_direct
+    top = result.to_json(top=1)
+    assert [r["input"] for r in top["inputs"]] == [result.rows[0].input]
+    assert result.to_json()["inputs"] == [r.to_json() for r in result.rows]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from infracast.settings import Settings
 from tests.ledger.focus_rows import write_focus_csv
 

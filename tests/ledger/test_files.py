@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from infracast.ledger import files
+from infracast.errors import IngestError
+from infracast.ledger import files, ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
+from infracast.ledger.files import find_files
 from tests.ledger.focus_rows import write_big_focus_parquet
 
 
@@ -52,3 +53,17 @@ def test_ingest_says_which_files_of_a_folder_it_skipped(ledger: Ledger, tmp_path
     (tmp_path / "b.json").write_text("{}")
     (result,) = ingest_focus(ledger, [tmp_path])
     assert "skipped 2 files that are not CSV, CSV.gz or Parquet: a.txt, b.json" in result.notes
+
+
+def test_a_misspelt_path_gets_the_close_name_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "2026-05.csv").write_text("x\n")
+    with pytest.raises(IngestError) as caught:
+        find_files([str(tmp_path / "2026-5.csv")])
+    assert caught.value.hint == f'Did you mean "{tmp_path / "2026-05.csv"}"?'
+
+
+def test_a_path_in_a_missing_folder_says_the_folder_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(IngestError) as caught:
+        find_files([str(tmp_path / "nowhere" / "bill.csv")])
+    assert caught.value.hint is not None
+    assert caught.value.hint.startswith(f"The folder {tmp_path / 'nowhere'} does not exist")

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from tests.ledger.focus_rows import BASE, write_focus_csv
 
 

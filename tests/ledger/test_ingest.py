@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from infracast.errors import IngestError
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
 from infracast.ledger.files import discover_files
-from infracast.ledger.ingest import ingest_focus
 from tests.ledger.focus_rows import BASE, write_focus_csv
 
 

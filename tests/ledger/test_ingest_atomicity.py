@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from tests.ledger.focus_rows import write_big_focus_parquet, write_focus_csv
 
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 SCRIPT = """
 import sys
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
+from infracast.ledger import ingest_focus
 ledger = Ledger.open(sys.argv[1])
 def report(name, pct):
     print(f"{pct:.1f}", flush=True)

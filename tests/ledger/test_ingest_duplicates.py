@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from tests.ledger.focus_rows import BASE, write_focus_csv
 
 ROWS = [

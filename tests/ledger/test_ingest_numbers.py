@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.numbers import DECIMAL_MACROS, text_decimal_sql
 from tests.ledger.focus_rows import write_focus_csv
 

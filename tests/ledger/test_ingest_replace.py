@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from infracast.errors import IngestError
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.records import IngestResult
 from tests.ledger.focus_rows import BASE, write_focus_csv
 

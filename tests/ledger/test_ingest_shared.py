@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from infracast.ledger import ingest_focus
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.shared

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from infracast.errors import LedgerError
+from infracast.errors import LedgerBusyError
 from infracast.ledger.connection import Ledger
 from infracast.ledger.lock import lock_holder
 
@@ -78,7 +78,7 @@ def test_a_reader_waits_for_a_writer(ledger_file: Path) -> None:
 def test_the_wait_is_bounded_and_the_error_names_the_holder(ledger_file: Path) -> None:
     with held(ledger_file, 30) as proc:
         started = time.monotonic()
-        with pytest.raises(LedgerError) as caught:
+        with pytest.raises(LedgerBusyError) as caught:
             Ledger.open(ledger_file, lock_timeout=0.5)
         waited = time.monotonic() - started
     assert 0.5 <= waited < 3
@@ -92,7 +92,7 @@ def test_a_timeout_of_zero_fails_at_once_without_waiting(ledger_file: Path) -> N
     messages: list[str] = []
     with held(ledger_file, 30) as proc:
         started = time.monotonic()
-        with pytest.raises(LedgerError, match=f"is in use by PID {proc.pid}"):
+        with pytest.raises(LedgerBusyError, match=f"is in use by PID {proc.pid}"):
             Ledger.open(ledger_file, lock_timeout=0, on_wait=messages.append)
         assert time.monotonic() - started < 1
     assert messages == []
@@ -111,7 +111,7 @@ def test_readers_share_the_ledger_without_waiting(ledger_file: Path) -> None:
 def test_the_timeout_comes_from_the_settings(ledger_file: Path) -> None:
     from infracast.settings import Settings
 
-    with held(ledger_file, 30), pytest.raises(LedgerError, match=r"after 0\.3 s"):
+    with held(ledger_file, 30), pytest.raises(LedgerBusyError, match=r"after 0\.3 s"):
         Ledger.open(ledger_file, settings=Settings(lock_timeout=0.3))
 
 

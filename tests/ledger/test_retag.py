@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infracast.ledger import ingest_focus
+from infracast.ledger._retag import Move, ValueCount, retag
 from infracast.ledger.assets import ingest_assets
 from infracast.ledger.connection import Ledger
-from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.manual import ingest_manual
-from infracast.ledger.retag import Move, ValueCount, retag
 from infracast.settings import Settings
 from tests.ledger.focus_rows import BASE, write_focus_csv
 

@@ -113,7 +113,7 @@ def test_opening_a_version_1_ledger_read_only_upgrades_it_first(tmp_path: Path) 
 def test_a_version_2_ledger_gains_scopes_fingerprints_and_18_decimals(tmp_path: Path) -> None:
     from decimal import Decimal
 
-    from infracast.ledger.ingest import ingest_focus
+    from infracast.ledger import ingest_focus
     from tests.ledger.focus_rows import write_focus_csv
 
     path = tmp_path / "old.duckdb"
@@ -152,7 +152,7 @@ def test_a_version_2_ledger_gains_scopes_fingerprints_and_18_decimals(tmp_path: 
 
 def test_fingerprints_made_another_way_are_computed_again_on_open(tmp_path: Path) -> None:
     """A new DuckDB may hash differently: the ledger notices and recomputes every one."""
-    from infracast.ledger.ingest import ingest_focus
+    from infracast.ledger import ingest_focus
     from tests.ledger.focus_rows import write_focus_csv
 
     path = tmp_path / "l.duckdb"

@@ -5,24 +5,34 @@ Each capability has an expression builder over the ``charges`` (and
 :class:`~infracast.ledger.connection.Ledger` and returns plain data.
 """
 
-from infracast.analytics.costs import cost_by, costs
+from infracast.analytics._costs import check_metric, cost_by, costs
+from infracast.analytics._coverage import Coverage, coverage, coverage_of
+from infracast.analytics._savings import savings, savings_by
+from infracast.analytics._showback import Showback, showback
+from infracast.analytics.actuals import actual_cost_by, charged_projects, project_actuals
 from infracast.analytics.dimensions import check_dimensions, dimension, dimension_names
 from infracast.analytics.filters import Filter, apply_filters, parse_filter, parse_filters
 from infracast.analytics.gpu import gpu_efficiency, gpu_efficiency_by
 from infracast.analytics.movers import Movers, movers_by, top_movers
+from infracast.analytics.observed_prices import ObservedPrices, prices_from_ledger, read_observed
 from infracast.analytics.periods import Period
-from infracast.analytics.savings import savings, savings_by
-from infracast.analytics.showback import Showback, showback
 
 __all__ = [
+    "Coverage",
     "Filter",
     "Movers",
+    "ObservedPrices",
     "Period",
     "Showback",
+    "actual_cost_by",
     "apply_filters",
+    "charged_projects",
     "check_dimensions",
+    "check_metric",
     "cost_by",
     "costs",
+    "coverage",
+    "coverage_of",
     "dimension",
     "dimension_names",
     "gpu_efficiency",
@@ -30,6 +40,9 @@ __all__ = [
     "movers_by",
     "parse_filter",
     "parse_filters",
+    "prices_from_ledger",
+    "project_actuals",
+    "read_observed",
     "savings",
     "savings_by",
     "showback",

@@ -127,13 +127,16 @@ def gpu_efficiency_by(
 
 def gpu_efficiency(
     ledger: Ledger,
-    by: Sequence[str] | str = (),
+    by: Sequence[str] | str = ("gpu_type",),
     start: Instant | None = None,
     end: Instant | None = None,
     filters: Iterable[str | Filter] | str = (),
     basis: str = "effective",
 ) -> list[dict[str, Any]]:
-    """Run :func:`gpu_efficiency_by` on the ledger; one dict per row, money as Decimal."""
+    """Run :func:`gpu_efficiency_by` on the ledger; one dict per row, money as Decimal.
+
+    By GPU type unless ``by`` says otherwise (``by=()``: the totals per currency).
+    """
     backend = ledger.ibis()
     expr = gpu_efficiency_by(
         backend.table("charges"), backend.table("usage_samples"), by, start, end, filters, basis

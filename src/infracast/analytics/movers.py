@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
-from infracast.analytics.costs import check_metric, check_top
+from infracast.analytics._costs import check_metric, check_top
 from infracast.analytics.dimensions import check_dimensions, dimensions
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import (
@@ -25,7 +25,7 @@ from infracast.analytics.periods import (
     period_of,
     previous,
 )
-from infracast.analytics.scope import in_scope, to_rows
+from infracast.analytics.scope import in_scope, to_rows, to_value
 from infracast.errors import QueryError
 
 if TYPE_CHECKING:
@@ -44,6 +44,16 @@ class Movers:
     current: Period
     previous: Period
     rows: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object ``infracast movers --format json`` prints (periods by label)."""
+        return {
+            "grain": self.grain,
+            "metric": self.metric,
+            "current": self.current.label,
+            "previous": self.previous.label,
+            "rows": self.rows,
+        }
 
 
 def movers_by(
@@ -100,7 +110,7 @@ def latest_complete(
     """
     step = check_grain(grain)
     scoped = in_scope(charges, filters=filters)
-    latest = scoped.ChargePeriodStart.max().to_pyarrow().as_py()
+    latest = to_value(scoped.ChargePeriodStart.max())
     if latest is None:
         raise QueryError(
             "there are no charges to compare.",
@@ -108,7 +118,7 @@ def latest_complete(
         )
     candidate = period_of(latest, step)
     starting = in_scope(scoped, candidate.start, candidate.end)
-    reach = starting.ChargePeriodEnd.max().to_pyarrow().as_py()
+    reach = to_value(starting.ChargePeriodEnd.max())
     return candidate if reach >= candidate.end else previous(candidate, step)
 
 

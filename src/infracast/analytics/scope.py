@@ -2,7 +2,9 @@
 
 A period is half-open ``[start, end)`` on ``ChargePeriodStart``, in UTC.
 Results come back as plain rows: money as :class:`decimal.Decimal`, missing
-values as ``None``.
+values as ``None``. Every analytics query runs through :func:`to_rows` or
+:func:`to_value`, where DuckDB's errors of memory, interrupt, disk or a damaged
+ledger become infracast's (:mod:`infracast.ledger.duckdb_errors`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import ibis.expr.types as ir
 from infracast.analytics.filters import Filter, apply_filters
 from infracast.analytics.periods import Instant, parse_range
 from infracast.errors import QueryError, did_you_mean
+from infracast.ledger.duckdb_errors import translated
 
 Basis = Literal["effective", "billed"]
 BASES: tuple[str, ...] = ("effective", "billed")
@@ -60,6 +63,18 @@ def in_scope(
     return scoped
 
 
+def _connection(expr: ir.Expr) -> Any:
+    """The DuckDB connection under ``expr`` (None on another backend), for error hints."""
+    return getattr(ibis.get_backend(expr), "con", None)
+
+
 def to_rows(expr: ir.Table) -> list[dict[str, Any]]:
     """Execute ``expr`` and return its rows as dicts (decimals stay exact)."""
-    return expr.to_pyarrow().to_pylist()
+    with translated(_connection(expr)):
+        return expr.to_pyarrow().to_pylist()
+
+
+def to_value(expr: ir.Scalar) -> Any:
+    """Execute the scalar ``expr`` and return its value as a Python object."""
+    with translated(_connection(expr)):
+        return expr.to_pyarrow().as_py()

@@ -11,15 +11,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal
 
 from infracast.errors import CatalogError, did_you_mean
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4"]
 PRECISIONS: tuple[str, ...] = ("fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
-PricingModel = Literal["on_demand", "spot", "commit_1y", "commit_3y", "observed"]
-# "observed": an effective price measured in the ledger (EffectiveCost per GPU-hour).
-PRICING_MODELS: tuple[str, ...] = ("on_demand", "spot", "commit_1y", "commit_3y", "observed")
+
+
+class PricingModel(StrEnum):
+    """How the accelerator is bought."""
+
+    on_demand = "on_demand"
+    spot = "spot"
+    commit_1y = "commit_1y"
+    commit_3y = "commit_3y"
+    observed = "observed"  # an effective price measured in the ledger (EffectiveCost per GPU-hour)
+
+
+PRICING_MODELS: tuple[str, ...] = tuple(m.value for m in PricingModel)
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,29 @@ class Accelerator:
         for precision in ("bf16", "fp16", "fp32"):
             if precision in self.peak_tflops:
                 return self.peak_tflops[precision] * 1e12 / (self.memory_bandwidth_gbs * 1e9)
-        raise CatalogError(f"{self.name} has no bf16, fp16 or fp32 peak in the catalog.")
+        raise CatalogError(
+            f"{self.name} has no bf16, fp16 or fp32 peak in the catalog, so its roofline "
+            "cannot be drawn.",
+            hint=f"Add the {self.name}'s bf16 peak (TFLOPS, dense) to data/accelerators.csv "
+            "from its datasheet, or pick an accelerator that has one (infracast catalog gpus).",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The accelerator as plain data (``infracast catalog gpus --format json``)."""
+        return {
+            "name": self.name,
+            "vendor": self.vendor,
+            "family": self.family,
+            "memory_gib": self.memory_gib,
+            "memory_bandwidth_gbs": self.memory_bandwidth_gbs,
+            "tdp_w": self.tdp_w,
+            "interconnect_gbs": self.interconnect_gbs,
+            "bf16_tflops": self.peak_tflops.get("bf16"),
+            "fp8_tflops": self.peak_tflops.get("fp8"),
+            "peak_tflops": dict(self.peak_tflops),
+            "aliases": list(self.aliases),
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -94,6 +127,23 @@ class PriceOption:
             f"{self.currency}/accelerator-hour ({self.source}, as of {self.as_of.isoformat()})"
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The option as plain data (``infracast catalog prices --format json``)."""
+        return {
+            "provider": self.provider,
+            "region": self.region,
+            "instance_type": self.instance_type,
+            "accelerator": self.accelerator,
+            "accelerators_per_instance": self.accelerators_per_instance,
+            "pricing_model": self.pricing_model,
+            "price_per_hour": self.price_per_hour,
+            "price_per_accelerator_hour": self.price_per_accelerator_hour,
+            "currency": self.currency,
+            "as_of": self.as_of,
+            "derived": self.derived,
+            "source": self.source,
+        }
+
 
 @dataclass(frozen=True)
 class ServerPrice:
@@ -108,3 +158,17 @@ class ServerPrice:
     source: str
     power_kw: float | None = None  # full-load draw of the whole server
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The server as plain data (``infracast catalog servers --format json``)."""
+        return {
+            "name": self.name,
+            "accelerator": self.accelerator,
+            "accelerators_per_server": self.accelerators_per_server,
+            "purchase_price": self.purchase_price,
+            "currency": self.currency,
+            "as_of": self.as_of,
+            "power_kw": self.power_kw,
+            "notes": self.extra.get("notes"),
+            "source": self.source,
+        }

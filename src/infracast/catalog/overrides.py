@@ -29,13 +29,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from infracast.catalog.accelerators import LIST_COMMAND, find_accelerator
+from infracast.catalog._accelerators import LIST_COMMAND, find_accelerator
 from infracast.catalog.models import PriceOption
 from infracast.catalog.providers import canonical_provider
 from infracast.errors import CatalogError
+from infracast.specfiles import read_yaml
 from infracast.vocabulary.instances import gpu_instances, instance_key
 
 OVERRIDE_MODELS: tuple[str, ...] = ("on_demand", "spot", "commit_1y", "commit_3y")
@@ -70,21 +70,13 @@ class Override(BaseModel):
 def load_overrides(path: str | Path) -> list[PriceOption]:
     """Price options from a YAML overrides file (the format is in this module's docstring)."""
     file = Path(path)
-    if not file.is_file():
-        raise CatalogError(
-            f"no overrides file at {file}.", hint="Check the path (--overrides FILE)."
-        )
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CatalogError(
-            f"{file} is not valid YAML: {exc}", hint="Fix the file; see docs/catalog.md."
-        ) from exc
+    data = read_yaml(file, what="the price overrides", expect="any", error=CatalogError)
     entries = data.get("prices") if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise CatalogError(
             f"{file} holds no list of prices.",
             hint="Write a list of entries, or a mapping with a `prices:` list (docs/catalog.md).",
+            file=file,
         )
     return [_option(entry, file, number) for number, entry in enumerate(entries, start=1)]
 

@@ -51,3 +51,9 @@ def known_provider(name: str) -> str | None:
 def provider_spellings(canonical: str) -> list[str]:
     """The short names and spellings the table accepts for ``canonical`` (itself included)."""
     return [canonical, *(alias for alias, name in _ALIASES.items() if name == canonical)]
+
+
+def same_provider(name: str, other: str) -> bool:
+    """Whether ``name`` and ``other`` name one provider (``gcp`` and ``Google Cloud`` do):
+    the one provider match of every price filter."""
+    return canonical_provider(name).lower() == canonical_provider(other).lower()

@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from infracast.catalog.accelerators import find_accelerator
+from infracast.catalog._accelerators import find_accelerator
 from infracast.catalog.models import PriceOption
 from infracast.catalog.providers import canonical_provider, known_provider
 from infracast.errors import CatalogError

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,10 +10,10 @@ import typer
 
 from infracast import analytics
 from infracast.analytics.periods import parse_range
-from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
+from infracast.cli.common import FormatOption, LedgerOption, err, library_default, open_ledger, out
 from infracast.cli.render import OutputFormat, render
 
-COST_KEYS = ("billed_cost", "effective_cost", "currency")
+MONEY = ("billed_cost", "effective_cost")
 
 
 class Metric(StrEnum):
@@ -30,6 +28,16 @@ class Split(StrEnum):
 
     proportional = "proportional"
     even = "even"
+
+
+# the library's defaults, which the command line shows and uses
+MOVERS_BY = ",".join(library_default(analytics.top_movers, "by"))
+MOVERS_GRAIN = library_default(analytics.top_movers, "grain")
+MOVERS_TOP = library_default(analytics.top_movers, "n")
+GPU_BY = ",".join(library_default(analytics.gpu_efficiency, "by"))
+GPU_BASIS = Metric(library_default(analytics.gpu_efficiency, "basis"))
+SHOWBACK_SPLIT = Split(library_default(analytics.showback, "split"))
+SHOWBACK_BASIS = Metric(library_default(analytics.showback, "basis"))
 
 
 ByOption = Annotated[
@@ -69,16 +77,11 @@ def period(start: str | None, end: str | None) -> tuple[datetime | None, datetim
     return parse_range(start, end, names=PERIOD_FLAGS)
 
 
-def _totals_line(rows: list[dict[str, Any]]) -> None:
-    billed: dict[str, Decimal] = defaultdict(Decimal)
-    effective: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        billed[row["currency"]] += row["billed_cost"] or 0
-        effective[row["currency"]] += row["effective_cost"] or 0
-    for currency in sorted(billed):
+def _totals_line(totals: list[dict[str, Any]]) -> None:
+    for row in sorted(totals, key=lambda r: str(r["currency"])):
         err.print(
-            f"Total {currency}: billed {billed[currency]:,.2f}, "
-            f"effective (amortized) {effective[currency]:,.2f}"
+            f"Total {row['currency']}: billed {row['billed_cost']:,.2f}, "
+            f"effective (amortized) {row['effective_cost']:,.2f}"
         )
 
 
@@ -112,30 +115,31 @@ def costs(
     dims = analytics.check_dimensions(by) if by else []
     lo, hi = period(start, end)
     scope: dict[str, Any] = {"by": dims, "start": lo, "end": hi, "filters": filters or []}
+    totals: list[dict[str, Any]] = []
+    left_out = 0
     with open_ledger(ledger, read_only=True) as led:
-        shown = analytics.costs(led, **scope, metric=f"{metric.value}_cost", top=top)
-        # the table's totals count every row, and how many --top left out
-        cut = fmt is OutputFormat.table and top is not None and len(shown) == top
-        rows = analytics.costs(led, **scope, metric=f"{metric.value}_cost") if cut else shown
-    keys = [*dims, *COST_KEYS]
-    data = [{k: r.get(k) for k in keys} for r in shown]
+        shown = analytics.costs(led, **scope, metric=metric.value, top=top)
+        if fmt is OutputFormat.table and shown:
+            # the table's footer: the totals of every row, and how many --top left out
+            totals = analytics.costs(led, start=lo, end=hi, filters=filters or [])
+            if top is not None and len(shown) == top:
+                left_out = len(analytics.costs(led, **scope)) - len(shown)
     render(
-        data,
+        shown,
         fmt,
         console=out,
         title="Cost" + (f" by {', '.join(dims)}" if dims else ""),
-        money=COST_KEYS,
+        money=MONEY,
         empty="No charges match.",
     )
-    if fmt is OutputFormat.table and rows:
-        _totals_line(rows)
-        if len(rows) > len(shown):
-            err.print(f"({len(rows) - len(shown)} more rows; drop --top to see them)")
+    _totals_line(totals)
+    if left_out:
+        err.print(f"({left_out} more rows; drop --top to see them)")
 
 
 def movers(
-    by: ByOption = "service",
-    grain: Annotated[str, typer.Option(help="Period length: day, week or month.")] = "month",
+    by: ByOption = MOVERS_BY,
+    grain: Annotated[str, typer.Option(help="Period length: day, week or month.")] = MOVERS_GRAIN,
     period: Annotated[
         str | None,
         typer.Option(
@@ -148,7 +152,7 @@ def movers(
     ] = Metric.effective,
     top: Annotated[
         int, typer.Option("--top", "-n", min=1, help="Show the N largest changes.")
-    ] = 10,
+    ] = MOVERS_TOP,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -171,7 +175,7 @@ def movers(
             period=period,
             n=top,
             filters=filters or [],
-            metric=f"{metric.value}_cost",
+            metric=metric.value,
         )
     title = f"Top movers by {', '.join(dims)}: {result.current.label} vs {result.previous.label}"
     render(
@@ -181,13 +185,7 @@ def movers(
         title=title,
         money=("current", "previous", "change"),
         empty="No change between the two periods.",
-        json_value={
-            "grain": result.grain,
-            "metric": result.metric,
-            "current": result.current.label,
-            "previous": result.previous.label,
-            "rows": result.rows,
-        },
+        json_value=result,
     )
 
 
@@ -236,11 +234,11 @@ def savings(
 
 
 def gpu(
-    by: ByOption = "gpu_type",
+    by: ByOption = GPU_BY,
     start: FromOption = None,
     end: ToOption = None,
     filters: FilterOption = None,
-    basis: Annotated[Metric, typer.Option(help="Cost basis.")] = Metric.effective,
+    basis: Annotated[Metric, typer.Option(help="Cost basis.")] = GPU_BASIS,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -298,9 +296,9 @@ def showback(
     end: ToOption = None,
     split: Annotated[
         Split, typer.Option(help="How shared cost is split among teams.")
-    ] = Split.proportional,
+    ] = SHOWBACK_SPLIT,
     filters: FilterOption = None,
-    basis: Annotated[Metric, typer.Option(help="Cost basis.")] = Metric.effective,
+    basis: Annotated[Metric, typer.Option(help="Cost basis.")] = SHOWBACK_BASIS,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -320,28 +318,16 @@ def showback(
         result = analytics.showback(
             led, start=lo, end=hi, split=split.value, filters=filters or [], basis=basis.value
         )
-    rows = [
-        {**r, "team": r["team"] if r["team"] is not None else r["line"].replace("_", " ")}
-        for r in result.rows
-    ]
     money = ("direct", "gpu_allocated", "shared", "idle", "total")
     render(
-        rows,
+        result.named_rows(),
         fmt,
         console=out,
         title=f"Showback ({result.split} split of shared cost, {result.basis} cost)",
         columns=["team", "currency", *money] if fmt is OutputFormat.table else None,
         money=money,
         empty="No charges match.",
-        json_value={
-            "start": result.start,
-            "end": result.end,
-            "split": result.split,
-            "basis": result.basis,
-            "rows": result.rows,
-            "totals": result.totals,
-            "notes": result.notes,
-        },
+        json_value=result,
     )
     if fmt is OutputFormat.table:
         for currency, total in result.totals.items():

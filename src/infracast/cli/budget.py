@@ -9,21 +9,22 @@ import typer
 
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.control.alerts import Alert, list_alerts, redeliver_alerts
-from infracast.control.budget_evaluation import BudgetStatus, budget_status
-from infracast.control.budget_spec import Budget, load_budgets, validate_budget
-from infracast.control.budgets import (
+from infracast.control import (
+    Alert,
+    BudgetFields,
+    BudgetStatus,
     InvalidBudget,
+    RetryPolicy,
+    budget_alerts,
+    budget_status,
     list_budgets,
+    load_budget_file,
     remove_budget,
     set_budget,
-    set_budgets,
-    stored_budget,
 )
-from infracast.control.spend_forecast import RUN_RATE, RUN_RATE_FORMULA
-from infracast.control.thresholds import format_pct
-from infracast.control.webhook import SECRET_ENV, RetryPolicy, webhook_secret
-from infracast.errors import ControlError
+from infracast.control.budgets.forecast import RUN_RATE, RUN_RATE_FORMULA
+from infracast.control.budgets.thresholds import format_pct
+from infracast.control.budgets.webhook import SECRET_ENV
 
 app = typer.Typer(
     help="Budgets by scope and period, their status against actual and forecast spend, and alerts.",
@@ -53,34 +54,22 @@ TimeoutOption = Annotated[
 _DEFAULT_POLICY = RetryPolicy()
 
 
+def _help(field: str) -> str | None:
+    return BudgetFields.model_fields[field].description
+
+
 def _pcts(values: tuple[Any, ...]) -> str:
     return ",".join(format_pct(v) for v in values)
 
 
-def _budget_row(budget: Budget | InvalidBudget) -> dict[str, Any]:
-    if isinstance(budget, InvalidBudget):
-        return {**budget.fields, "problem": budget.problem}
-    return {
-        "name": budget.name,
-        "amount": budget.amount,
-        "currency": budget.currency,
-        "period": budget.period,
-        "start": budget.start,
-        "end": budget.end,
-        "filters": list(budget.filters),
-        "metric": budget.metric,
-        "actual_thresholds": list(budget.actual_thresholds),
-        "forecast_thresholds": list(budget.forecast_thresholds),
-        "webhook": budget.webhook,
-        "problem": None,
+def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A budget's row with its thresholds as ``50,80,100`` and a problem pointed below."""
+    row = {
+        **row,
+        "actual_thresholds": _pcts(tuple(row["actual_thresholds"])),
+        "forecast_thresholds": _pcts(tuple(row["forecast_thresholds"])),
     }
-
-
-def _budget_table_row(budget: Budget | InvalidBudget) -> dict[str, Any]:
-    row = _budget_row(budget)
-    row["actual_thresholds"] = _pcts(tuple(row["actual_thresholds"]))
-    row["forecast_thresholds"] = _pcts(tuple(row["forecast_thresholds"]))
-    if row["problem"]:
+    if row.get("problem"):
         row["problem"] = "invalid: see below"  # the sentence is printed under the table
     return row
 
@@ -88,55 +77,22 @@ def _budget_table_row(budget: Budget | InvalidBudget) -> dict[str, Any]:
 @app.command("set")
 def set_(
     name: NameArgument,
-    amount: Annotated[
-        str | None, typer.Option("--amount", help="Amount per period (a decimal number).")
-    ] = None,
-    currency: Annotated[
-        str | None,
-        typer.Option("--currency", help="ISO 4217 code; only charges in it count (USD, EUR…)."),
-    ] = None,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="month, quarter, year or project (one whole life)."),
-    ] = None,
-    start: Annotated[
-        str | None,
-        typer.Option("--start", help="First day of the first period (YYYY-MM or YYYY-MM-DD)."),
-    ] = None,
-    end: Annotated[
-        str | None,
-        typer.Option(
-            "--end", help="First day not budgeted (exclusive); required for --period project."
-        ),
-    ] = None,
+    amount: Annotated[str | None, typer.Option("--amount", help=_help("amount"))] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help=_help("currency"))] = None,
+    period: Annotated[str | None, typer.Option("--period", help=_help("period"))] = None,
+    start: Annotated[str | None, typer.Option("--start", help=_help("start"))] = None,
+    end: Annotated[str | None, typer.Option("--end", help=_help("end"))] = None,
     filters: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--filter",
-            "-F",
-            help="Scope as DIM=VALUE (team, project, provider, cost_category, tag.KEY…); "
-            "repeat to combine. Replaces the budget's filters.",
-        ),
+        list[str] | None, typer.Option("--filter", "-F", help=_help("filters"))
     ] = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", help="effective_cost (default) or billed_cost.")
-    ] = None,
+    metric: Annotated[str | None, typer.Option("--metric", help=_help("metric"))] = None,
     actual_thresholds: Annotated[
-        str | None,
-        typer.Option(
-            "--actual-thresholds", help="Percents of the amount, e.g. 50,80,100; '' for none."
-        ),
+        str | None, typer.Option("--actual-thresholds", help=_help("actual_thresholds"))
     ] = None,
     forecast_thresholds: Annotated[
-        str | None,
-        typer.Option(
-            "--forecast-thresholds", help="Percents of the amount, e.g. 100; '' for none."
-        ),
+        str | None, typer.Option("--forecast-thresholds", help=_help("forecast_thresholds"))
     ] = None,
-    webhook: Annotated[
-        str | None,
-        typer.Option("--webhook", help="URL alerts are POSTed to; '' removes it."),
-    ] = None,
+    webhook: Annotated[str | None, typer.Option("--webhook", help=_help("webhook"))] = None,
     ledger_path: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -154,39 +110,25 @@ def set_(
 
       infracast budget set research-compute --amount 60000
     """
-    given = {
-        "amount": amount,
-        "currency": currency,
-        "period": period,
-        "start": start,
-        "end": end,
-        "filters": filters or None,
-        "metric": metric,
-        "actual_thresholds": actual_thresholds,
-        "forecast_thresholds": forecast_thresholds,
-        "webhook": webhook,
-    }
     with open_ledger(ledger_path) as ledger:
-        try:
-            found = stored_budget(ledger, name)
-            data = dict(found.fields) if isinstance(found, InvalidBudget) else found.model_dump()
-        except ControlError:
-            missing = [f"--{k}" for k in ("amount", "currency", "start") if given[k] is None]
-            if missing:
-                raise ControlError(
-                    f'budget "{name}" is new and needs {", ".join(missing)}.',
-                    hint="Example: infracast budget set NAME --amount 50000 --currency USD "
-                    "--start 2026-01.",
-                ) from None
-            data = {"name": name}
-        data.update({k: v for k, v in given.items() if v is not None})
-        budget = validate_budget(data, source=f'budget "{name}"')
-        action = set_budget(ledger, budget)
-    row = {"action": action, **_budget_row(budget)}
+        change = set_budget(
+            ledger,
+            name,
+            amount=amount,
+            currency=currency,
+            period=period,
+            start=start,
+            end=end,
+            filters=filters,
+            metric=metric,
+            actual_thresholds=actual_thresholds,
+            forecast_thresholds=forecast_thresholds,
+            webhook=webhook,
+        )
+    row = change.to_dict()
     if fmt is OutputFormat.table:
-        row.update(_budget_table_row(budget))
-    row.pop("problem")
-    render([row], fmt, console=out, title=f"Budget {name} {action}", money=["amount"])
+        row = _table_row(row)
+    render([row], fmt, console=out, title=f"Budget {name} {change.action}", money=["amount"])
 
 
 @app.command()
@@ -203,19 +145,9 @@ def load(
 
       infracast budget load budgets.yaml
     """
-    budgets = load_budgets(file)
     with open_ledger(ledger_path) as ledger:
-        actions = dict(set_budgets(ledger, budgets))
-    rows = [
-        {
-            "name": b.name,
-            "action": actions[b.name],
-            "period": b.period,
-            "amount": b.amount,
-            "currency": b.currency,
-        }
-        for b in budgets
-    ]
+        changes = load_budget_file(ledger, file)
+    rows = [change.summary() for change in changes]
     render(rows, fmt, console=out, title=f"Budgets from {file}", money=["amount"])
 
 
@@ -235,7 +167,7 @@ def list_(ledger_path: LedgerOption = None, fmt: FormatOption = OutputFormat.tab
         budgets = list_budgets(ledger)
     table = fmt is OutputFormat.table
     invalid = [b for b in budgets if isinstance(b, InvalidBudget)]
-    rows = [_budget_table_row(b) if table else _budget_row(b) for b in budgets]
+    rows = [_table_row(b.to_dict()) if table else b.to_dict() for b in budgets]
     if table and not invalid:
         rows = [{k: v for k, v in row.items() if k != "problem"} for row in rows]
     render(
@@ -327,7 +259,7 @@ def status(
             name,
             as_of=as_of,
             notify=notify,
-            secret=webhook_secret(secret),
+            secret=secret,
             policy=policy,
         )
     if fmt is not OutputFormat.table:
@@ -414,16 +346,20 @@ def alerts(
 
       infracast budget alerts --redeliver
     """
+    policy = RetryPolicy(attempts=attempts, backoff=backoff, timeout=timeout)
     with open_ledger(ledger_path) as ledger:
-        if budget is not None and not list_alerts(ledger, budget):
-            # an unknown name is an error; a removed one keeps its history
-            stored_budget(ledger, budget)
-        if redeliver:
-            policy = RetryPolicy(attempts=attempts, backoff=backoff, timeout=timeout)
-            tried = redeliver_alerts(ledger, budget, secret=webhook_secret(secret), policy=policy)
-            ok = sum(a.delivery_status == "delivered" for a in tried)
-            err.print(f"Redelivered {ok} of {len(tried)} alert(s).", highlight=False)
-        found = list_alerts(ledger, budget, undelivered=undelivered)
+        result = budget_alerts(
+            ledger,
+            budget,
+            undelivered=undelivered,
+            redeliver=redeliver,
+            secret=secret,
+            policy=policy,
+        )
+    if result.redelivered is not None:
+        ok = sum(a.delivery_status == "delivered" for a in result.redelivered)
+        err.print(f"Redelivered {ok} of {len(result.redelivered)} alert(s).", highlight=False)
+    found = result.alerts
     table = fmt is OutputFormat.table
     render(
         [_alert_row(a, table) for a in found],

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import fnmatch
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from infracast import catalog
-from infracast.catalog import Accelerator, PriceOption, ServerPrice
+from infracast.analytics.observed_prices import read_observed
+from infracast.catalog import PriceOption, PriceSelection, PricingModel
 from infracast.cli.analytics import period
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.settings import load_settings
 
 app = typer.Typer(
     help="Accelerator specs, cloud prices and server prices, each with its source.",
@@ -23,38 +21,16 @@ app = typer.Typer(
 )
 
 
-class Pricing(StrEnum):
-    """How the accelerator is bought."""
-
-    on_demand = "on_demand"
-    spot = "spot"
-    commit_1y = "commit_1y"
-    commit_3y = "commit_3y"
-    observed = "observed"
+def selection_option(field: str, *flags: str, **kwargs: Any) -> Any:
+    """A Typer option for the PriceSelection ``field``: its help is the field's description."""
+    return typer.Option(*flags, help=PriceSelection.model_fields[field].description, **kwargs)
 
 
-def _matches(acc: Accelerator, pattern: str) -> bool:
-    names = [acc.name, *acc.aliases]
-    if any(ch in pattern for ch in "*?["):
-        return any(fnmatch.fnmatch(n.lower(), pattern.lower()) for n in names)
-    return any(pattern.lower() in n.lower() for n in names)
-
-
-def _gpu_row(acc: Accelerator) -> dict[str, Any]:
-    return {
-        "name": acc.name,
-        "vendor": acc.vendor,
-        "family": acc.family,
-        "memory_gib": acc.memory_gib,
-        "memory_bandwidth_gbs": acc.memory_bandwidth_gbs,
-        "tdp_w": acc.tdp_w,
-        "interconnect_gbs": acc.interconnect_gbs,
-        "bf16_tflops": acc.peak_tflops.get("bf16"),
-        "fp8_tflops": acc.peak_tflops.get("fp8"),
-        "peak_tflops": dict(acc.peak_tflops),
-        "aliases": list(acc.aliases),
-        "source": acc.source,
-    }
+# The price selection's options, shared by every command that prices accelerators.
+PricesOption = Annotated[Path | None, selection_option("prices", "--prices")]
+OverridesOption = Annotated[Path | None, selection_option("overrides", "--overrides")]
+ProviderOption = Annotated[str | None, selection_option("provider", "--provider")]
+PricingOption = Annotated[PricingModel | None, selection_option("pricing", "--pricing")]
 
 
 @app.command()
@@ -87,12 +63,7 @@ def gpus(
 
       infracast catalog gpus --name tpu --format json
     """
-    found = list(catalog.accelerators().values())
-    if vendor:
-        found = [a for a in found if a.vendor.lower() == vendor.strip().lower()]
-    if name:
-        found = [a for a in found if _matches(a, name)]
-    rows = [_gpu_row(a) for a in found]
+    rows = [a.to_dict() for a in catalog.gpus(vendor, name)]
     table_columns = [
         "name",
         "vendor",
@@ -114,25 +85,13 @@ def gpus(
     )
 
 
-def _price_row(option: PriceOption, table: bool) -> dict[str, Any]:
-    per_accelerator = option.price_per_accelerator_hour
-    source = option.source
-    if table:
-        per_accelerator = per_accelerator.quantize(Decimal("0.0001"))
-        source = source if len(source) <= 40 else source[:39] + "…"
+def _short(row: dict[str, Any]) -> dict[str, Any]:
+    """A price row for a table: the price to 4 decimals, a long source cut (full in JSON/CSV)."""
+    source = row["source"]
     return {
-        "provider": option.provider,
-        "region": option.region,
-        "instance_type": option.instance_type,
-        "accelerator": option.accelerator,
-        "accelerators_per_instance": option.accelerators_per_instance,
-        "pricing_model": option.pricing_model,
-        "price_per_hour": option.price_per_hour,
-        "price_per_accelerator_hour": per_accelerator,
-        "currency": option.currency,
-        "as_of": option.as_of,
-        "derived": option.derived,
-        "source": source,
+        **row,
+        "price_per_accelerator_hour": row["price_per_accelerator_hour"].quantize(Decimal("0.0001")),
+        "source": source if len(source) <= 40 else source[:39] + "…",
     }
 
 
@@ -141,29 +100,11 @@ def prices(
     accelerator: Annotated[
         str | None, typer.Option("--accelerator", "-a", help="Catalog name or alias (H100).")
     ] = None,
-    provider: Annotated[
-        str | None, typer.Option("--provider", "-p", help="Provider (AWS, gcp, azure, Lambda…).")
-    ] = None,
-    region: Annotated[str | None, typer.Option("--region", "-r", help="Region id.")] = None,
-    pricing: Annotated[
-        Pricing | None, typer.Option("--pricing", help="Only this pricing model.")
-    ] = None,
-    prices_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--prices",
-            help="Price book: a CSV in the price book's layout or a SkyPilot vms.csv "
-            "(default: the price_book setting, else the packaged book).",
-        ),
-    ] = None,
-    overrides: Annotated[
-        Path | None,
-        typer.Option(
-            "--overrides",
-            help="YAML of negotiated prices that replace matching ones "
-            "(default: the price_overrides setting).",
-        ),
-    ] = None,
+    provider: Annotated[str | None, selection_option("provider", "--provider", "-p")] = None,
+    region: Annotated[str | None, selection_option("region", "--region", "-r")] = None,
+    pricing: PricingOption = None,
+    prices_file: PricesOption = None,
+    overrides: OverridesOption = None,
     from_ledger: Annotated[
         bool,
         typer.Option("--from-ledger", help="Add prices observed in the ledger (per GPU-hour)."),
@@ -201,32 +142,23 @@ def prices(
 
       infracast catalog prices --prices ../skypilot/aws/vms.csv -a L4 --format csv
     """
-    settings = load_settings()
-    extra: list[PriceOption] = []
+    observed: list[PriceOption] = []
     if from_ledger:
         lo, hi = period(start, end)
         with open_ledger(ledger, read_only=True) as led:
-            observed = catalog.read_observed(led, lo, hi)
-        extra = observed.options
-        if observed.untyped_gpu_hours:
+            found = read_observed(led, lo, hi)
+        observed = found.options
+        if found.untyped_gpu_hours:
             err.print(
-                f"{observed.untyped_gpu_hours:,.1f} GPU-hours in the ledger have no GPU type "
+                f"{found.untyped_gpu_hours:,.1f} GPU-hours in the ledger have no GPU type "
                 "and are not priced."
             )
-    book = catalog.price_book(
-        prices_file or settings.price_book,
-        overrides=overrides or settings.price_overrides,
-        extra=extra,
+    selection = PriceSelection.of(
+        prices=prices_file, overrides=overrides, provider=provider, region=region, pricing=pricing
     )
-    found = book.options(
-        accelerator=accelerator,
-        provider=provider,
-        region=region,
-        pricing_model=pricing.value if pricing else None,
-    )
-    shown = found[:top] if top else found
+    listing = catalog.prices(selection, accelerator=accelerator, top=top, observed=observed)
     table = fmt is OutputFormat.table
-    rows = [_price_row(o, table) for o in shown]
+    rows = [_short(row) for row in listing.to_json()] if table else listing.to_json()
     columns = [
         "provider",
         "region",
@@ -243,26 +175,12 @@ def prices(
         rows,
         fmt,
         console=out,
-        title="Prices" + (f" for {catalog.accelerator(accelerator).name}" if accelerator else ""),
+        title="Prices" + (f" for {listing.accelerator}" if listing.accelerator else ""),
         columns=([*(["accelerator"] if not accelerator else []), *columns] if table else None),
         empty="No prices match; loosen --provider, --region or --pricing.",
     )
-    if table and top and len(found) > top:
-        err.print(f"({len(found) - top} more rows; drop --top to see them)")
-
-
-def _server_row(server: ServerPrice) -> dict[str, Any]:
-    return {
-        "name": server.name,
-        "accelerator": server.accelerator,
-        "accelerators_per_server": server.accelerators_per_server,
-        "purchase_price": server.purchase_price,
-        "currency": server.currency,
-        "as_of": server.as_of,
-        "power_kw": server.power_kw,
-        "notes": server.extra.get("notes"),
-        "source": server.source,
-    }
+    if table and top and listing.matched > top:
+        err.print(f"({listing.matched - top} more rows; drop --top to see them)")
 
 
 @app.command()
@@ -283,7 +201,7 @@ def servers(
 
       infracast catalog servers --accelerator H100 --format json
     """
-    rows = [_server_row(s) for s in catalog.server_prices(accelerator)]
+    rows = [s.to_dict() for s in catalog.servers(accelerator)]
     render(
         rows,
         fmt,

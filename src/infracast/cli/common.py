@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -47,3 +49,9 @@ def open_ledger(path: Path | None, *, read_only: bool = False, create: bool = Tr
     return Ledger.open(
         path, settings=load_settings(), read_only=read_only, create=create, on_wait=_waiting
     )
+
+
+def library_default(function: Callable[..., Any], name: str) -> Any:
+    """The default of the library function's parameter ``name``, so a command's option and
+    its function share one default (and --help shows it)."""
+    return inspect.signature(function).parameters[name].default

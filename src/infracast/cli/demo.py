@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,7 @@ from infracast import analytics
 from infracast.cli import budget as budget_cli
 from infracast.cli import plan as plan_cli
 from infracast.cli import project as project_cli
-from infracast.cli.common import LedgerOption, err, open_ledger, out
+from infracast.cli.common import LedgerOption, err, library_default, open_ledger, out
 from infracast.cli.ingest import _Bar
 from infracast.cli.render import OutputFormat, render
 from infracast.demo import generate as generate_demo
@@ -24,6 +23,14 @@ app = typer.Typer(
     help="A realistic AI company (three clouds, an on-prem GPU cluster) to try infracast on.",
     no_args_is_help=True,
 )
+
+# the library's defaults, which the command line shows and uses
+GENERATE_ROWS = library_default(generate_demo, "rows")
+RUN_ROWS = library_default(run_demo, "rows")
+SEED = library_default(run_demo, "seed")
+FILE_FORMAT = library_default(generate_demo, "file_format")
+SUMMARY = library_default(run_demo, "summary")
+
 
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the generated files.")]
 Rows = Annotated[
@@ -49,11 +56,11 @@ def _generation_bar() -> tuple[Progress, Any]:
 @app.command()
 def generate(
     out_dir: OutDir = Path("infracast-demo"),
-    rows: Rows = 200_000,
-    seed: Seed = 42,
+    rows: Rows = GENERATE_ROWS,
+    seed: Seed = SEED,
     file_format: Annotated[
         str, typer.Option("--file-format", help="parquet, csv or csv.gz.")
-    ] = "parquet",
+    ] = FILE_FORMAT,
 ) -> None:
     """Write the demo company's files (FOCUS bills, GPU samples, assets, manual entries).
 
@@ -81,11 +88,9 @@ def generate(
 @app.command()
 def run(
     out_dir: OutDir = Path("infracast-demo"),
-    rows: Rows = 200_000,
-    seed: Seed = 42,
-    summary: Annotated[Path, typer.Option(help="HTML summary to write.")] = Path(
-        "infracast-summary.html"
-    ),
+    rows: Rows = RUN_ROWS,
+    seed: Seed = SEED,
+    summary: Annotated[Path, typer.Option(help="HTML summary to write.")] = SUMMARY,
     ledger: LedgerOption = None,
 ) -> None:
     """Generate the demo company, ingest it, print the cost overview, write the HTML summary.
@@ -142,35 +147,8 @@ def _control(ledger: Path | None, control: DemoControl) -> None:
 
 
 def _overview(led: Any, result: DemoRun) -> None:
-    ingested: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in result.results:
-        k = ingested[r.kind]
-        k["files"] += 1
-        k[r.status] += 1
-        k["rows_read"] += r.rows_read
-        k["rows_ingested"] += r.rows_ingested
-        k["rows_quarantined"] += r.rows_quarantined
-        k["rows_with_warnings"] += r.rows_with_warnings
     render(
-        [
-            {
-                "kind": kind,
-                **{
-                    key: v.get(key, 0)
-                    for key in (
-                        "files",
-                        "ingested",
-                        "already_ingested",
-                        "rejected",
-                        "rows_read",
-                        "rows_ingested",
-                        "rows_quarantined",
-                        "rows_with_warnings",
-                    )
-                },
-            }
-            for kind, v in ingested.items()
-        ],
+        result.ingested(),
         OutputFormat.table,
         console=out,
         title=f"{result.manifest.company}: what was ingested",
@@ -192,19 +170,14 @@ def _overview(led: Any, result: DemoRun) -> None:
         money=money,
         columns=["cost_category", "billed_cost", "effective_cost", "currency"],
     )
-    show = analytics.showback(led)
+    lines = ("direct", "gpu_allocated", "shared", "idle", "total")
     render(
-        [
-            {
-                "team": r["team"] or r["line"].replace("_", " "),
-                **{k: r[k] for k in ("direct", "gpu_allocated", "shared", "idle", "total")},
-            }
-            for r in show.rows
-        ],
+        analytics.showback(led).named_rows(),
         OutputFormat.table,
         console=out,
         title="Showback by team (effective cost)",
-        money=("direct", "gpu_allocated", "shared", "idle", "total"),
+        columns=["team", *lines],
+        money=lines,
     )
     render(
         [

@@ -1,57 +1,91 @@
-"""Where `infracast finance` commands take their cash flows from: the shared options.
+"""Options shared by the `infracast finance` commands, built from the library.
 
-One source of costs (``--cashflows``, ``--project-spec`` or ``--from-ledger
---project``), with revenue added from ``--revenue`` and ``--finance-spec``.
+The cash-flow source is one option per field of
+:class:`~infracast.control.finance_inputs.CashflowSource` (its description is the
+help), given to a command as the checked source; the rate, periods per year and
+convention are the parameters of :mod:`infracast.control.finance_api`, with its
+defaults. The ledger is opened only when the source reads it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+import functools
+import inspect
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
+from pydantic import BaseModel
 
 from infracast import finance
-from infracast.cli.analytics import period
-from infracast.cli.common import open_ledger
-from infracast.errors import ConfigError
-from infracast.finance import CashFlows
+from infracast.cli.common import library_default, open_ledger
+from infracast.control.finance_api import finance_metrics, finance_sensitivity
+from infracast.control.finance_inputs import CashflowSource, cashflow_source
 
-CashflowsOption = Annotated[
-    Path | None,
-    typer.Option("--cashflows", help="CSV: period,revenue,cost (or the direct/indirect split)."),
-]
-ProjectSpecOption = Annotated[
-    Path | None,
-    typer.Option("--project-spec", help="Project spec YAML: its budget by month is the cost."),
-]
-FromLedgerOption = Annotated[
-    bool, typer.Option("--from-ledger", help="Cost: the project's actual cost by month.")
-]
-ProjectOption = Annotated[
-    str | None, typer.Option("--project", "-p", help="The ledger project (with --from-ledger).")
-]
-RevenueOption = Annotated[
-    Path | None,
-    typer.Option("--revenue", help="CSV of revenue (period,revenue) added to the costs."),
-]
-FinanceSpecOption = Annotated[
-    Path | None,
-    typer.Option("--finance-spec", help="YAML of revenue (and extra cost) streams."),
-]
-IndirectOption = Annotated[
-    str | None,
-    typer.Option(
-        "--indirect-categories",
-        help="With --from-ledger: cost categories counted as indirect (support,facilities).",
-    ),
-]
-CurrencyOption = Annotated[
-    str | None, typer.Option("--currency", help="Currency of a CSV without a currency column.")
-]
+if TYPE_CHECKING:
+    from infracast.ledger.connection import Ledger
+
+
+def field_help(model: type[BaseModel], name: str) -> str:
+    """The description of a model's field: the help of the option that sets it."""
+    return model.model_fields[name].description or ""
+
+
+# --- the cash-flow source: one option per CashflowSource field ------------------------
+
+_FLAGS = {"project": ("--project", "-p"), "start": ("--from",), "end": ("--to",)}
+_FLAGS["filters"] = ("--filter", "-F")
+_TYPES: dict[str, Any] = {"indirect_categories": str | None}  # one value: support,facilities
+
+
+def _source_options() -> list[inspect.Parameter]:
+    params = []
+    for name, field in CashflowSource.model_fields.items():
+        kind: Any = _TYPES.get(name, field.annotation)
+        flags = _FLAGS.get(name, (f"--{name.replace('_', '-')}",))
+        option = typer.Option(*flags, help=field.description)
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=False if kind is bool else None,
+                annotation=Annotated[kind if kind is bool else kind | None, option],
+            )
+        )
+    return params
+
+
+def with_source(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` with its ``source`` parameter given as one option per field of
+    :class:`CashflowSource`; the command receives the checked source."""
+    signature = inspect.signature(command, eval_str=True)
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        if param.name == "source":
+            params.extend(_source_options())
+        else:
+            params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+    @functools.wraps(command)
+    def run(**options: Any) -> None:
+        given = {name: options.pop(name) for name in CashflowSource.model_fields}
+        source = cashflow_source({k: v for k, v in given.items() if v is not None})
+        command(source=source, **options)
+
+    run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    return run
+
+
+def source_ledger(
+    source: CashflowSource, path: Path | None
+) -> AbstractContextManager[Ledger | None]:
+    """The ledger, read-only, when the source reads it (nothing opened otherwise)."""
+    return open_ledger(path, read_only=True) if source.from_ledger else nullcontext()
+
+
 RateOption = Annotated[
     str, typer.Option("--rate", "-r", help="Annual discount rate: 0.10 or 10%.", show_default=False)
 ]
@@ -63,123 +97,16 @@ PeriodsOption = Annotated[
         "(1 + rate)^(1/P) − 1 a period. Default: 12 for months, else 1.",
     ),
 ]
-
-
-class ConventionChoice(StrEnum):
-    """When the flow of period t happens."""
-
-    t0_undiscounted = "t0_undiscounted"
-    end_of_period = "end_of_period"
-
-
 ConventionOption = Annotated[
-    ConventionChoice,
+    finance.Convention,
     typer.Option(
         "--convention",
         help="t0_undiscounted: the first flow is now; end_of_period: every flow is discounted "
         "one more period (the spreadsheet NPV).",
     ),
 ]
-
-
-@dataclass
-class Source:
-    """What the options named: fixed cash flows and/or a project spec to budget."""
-
-    cashflows: CashFlows | None
-    spec: dict[str, Any] | None
-
-
-def read_text(path: Path, what: str) -> str:
-    if not path.is_file():
-        raise ConfigError(f"{what}: no such file {path}.", hint="Check the path.")
-    return path.read_text(encoding="utf-8")
-
-
-def read_yaml(path: Path, what: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(read_text(path, what))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}", hint="Fix the file.") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: expected a mapping of field: value.", hint="See docs/finance.md."
-        )
-    return data
-
-
-def source(
-    cashflows: Path | None,
-    project_spec: Path | None,
-    from_ledger: bool,
-    project: str | None,
-    revenue: Path | None,
-    finance_spec: Path | None,
-    currency: str | None,
-    ledger: Path | None,
-    start: str | None,
-    end: str | None,
-    filters: list[str] | None,
-    indirect: str | None,
-) -> Source:
-    chosen = [
-        n
-        for n, on in (
-            ("--cashflows", cashflows),
-            ("--project-spec", project_spec),
-            ("--from-ledger", from_ledger),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise ConfigError(
-            f"give one source of costs, not {' and '.join(chosen)}.",
-            hint="Add revenue to a source with --revenue or --finance-spec.",
-        )
-    if project and not from_ledger:
-        raise ConfigError("--project names a ledger project.", hint="Add --from-ledger.")
-    base: CashFlows | None = None
-    if cashflows is not None:
-        base = finance.parse_cashflows_csv(
-            read_text(cashflows, "--cashflows"), currency=currency, source=str(cashflows)
-        )
-    elif from_ledger:
-        if not project:
-            raise ConfigError("--from-ledger needs --project.", hint="infracast costs --by project")
-        from infracast.control.cashflows import ledger_cashflows
-
-        lo, hi = period(start, end)
-        with open_ledger(ledger, read_only=True) as led:
-            base = ledger_cashflows(
-                led,
-                project,
-                start=lo,
-                end=hi,
-                filters=filters or [],
-                indirect_categories=(indirect or "").split(","),
-            )
-    if revenue is not None:
-        extra = finance.parse_cashflows_csv(
-            read_text(revenue, "--revenue"), currency=currency, source=str(revenue)
-        )
-        base = extra if base is None else finance.combine(base, extra)
-    spec = read_yaml(project_spec, "--project-spec") if project_spec is not None else None
-    if finance_spec is not None:
-        streams = read_yaml(finance_spec, "--finance-spec")
-        over = base or (finance.project_cashflows(spec) if spec is not None else None)
-        flows = finance.spec_cashflows(streams, over=over)
-        base = flows if base is None else finance.combine(base, flows)
-    if base is None and spec is None:
-        raise ConfigError(
-            "no cash flows: give --cashflows, --project-spec or --from-ledger --project P.",
-            hint="For example: infracast finance metrics --cashflows examples/cashflows.csv "
-            "--rate 0.1",
-        )
-    return Source(base, spec)
-
-
-def flows_of(source: Source) -> CashFlows:
-    if source.spec is None:
-        assert source.cashflows is not None
-        return source.cashflows
-    return finance.project_cashflows(source.spec, revenue=source.cashflows)
+# the library's defaults, which the command line shows and uses
+CONVENTION = library_default(finance_metrics, "convention")
+PCT = library_default(finance_sensitivity, "pct")
+SORT_BY = library_default(finance_sensitivity, "sort_by")
+CHART_OF = library_default(finance.simulation_chart, "of")

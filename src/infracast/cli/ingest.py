@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,26 +10,13 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
+from infracast.cli.common import FormatOption, LedgerOption, err, library_default, open_ledger, out
 from infracast.cli.render import OutputFormat, render
 from infracast.errors import ConfigError
-from infracast.ledger.assets import ingest_assets
-from infracast.ledger.files import SUFFIXES, discover_files, find_files
-from infracast.ledger.ingest import ingest_focus
-from infracast.ledger.manual import ingest_manual
-from infracast.ledger.records import IngestResult, list_ingests
+from infracast.ledger import sources
+from infracast.ledger.records import IngestResult
+from infracast.ledger.records import ingests as ingests_
 from infracast.ledger.scopes import Width
-from infracast.ledger.usage import ingest_usage
-
-CONTRACT = (
-    "file",
-    "ingest_id",
-    "status",
-    "focus_version",
-    "rows_read",
-    "rows_ingested",
-    "rows_quarantined",
-)
 
 
 class Kind(StrEnum):
@@ -165,24 +151,28 @@ def ingest(
 
       infracast ingest assets.yaml --kind assets --through 2026-12-31
     """
-    through_date = _parse_date(through) if through else None
-    width = _replace_width(kind, replace, replace_account, replace_period, dry_run)
-    # find the files first: a command that names no file creates no ledger
-    find_files(paths, _SUFFIXES.get(kind, SUFFIXES))
+    width = _replace_width(replace, replace_account, replace_period)
+    # refuse what cannot be ingested before the ledger is opened (or created, or waited for)
+    sources.check_ingest(paths, kind=kind.value, replace=width, dry_run=dry_run, through=through)
     bar = _Bar(enabled=err.is_terminal)
     with open_ledger(ledger) as led:
         try:
-            results = _dispatch(
-                led, paths, kind, width, append, dry_run, day_first, through_date, bar
+            results = sources.ingest(
+                led,
+                paths,
+                kind=kind.value,
+                replace=width,
+                append=append,
+                dry_run=dry_run,
+                day_first=day_first,
+                through=through,
+                progress=bar,
             )
         finally:
             bar.stop()
-    if fmt is OutputFormat.json:
-        render([], fmt, console=out, json_value=[_contract(r) for r in results])
-    else:
-        render([_row(r) for r in results], fmt, console=out, title="Ingest")
-        if fmt is OutputFormat.table:
-            _explain(results)
+    render([_row(r) for r in results], fmt, console=out, title="Ingest", json_value=results)
+    if fmt is OutputFormat.table:
+        _explain(results)
     rejected = [r for r in results if r.status == "rejected"]
     for r in rejected:
         err.print(f"[red]Rejected[/red] {escape(r.file)}: {escape(r.message)}", highlight=False)
@@ -195,12 +185,8 @@ def ingest(
         raise typer.Exit(1)
 
 
-_SUFFIXES = {Kind.assets: (".yaml", ".yml", ".csv"), Kind.manual: (".yaml", ".yml", ".csv")}
-
-
-def _replace_width(
-    kind: Kind, replace: bool, account: bool, period: bool, dry_run: bool
-) -> bool | Width:
+def _replace_width(replace: bool, account: bool, period: bool) -> bool | Width:
+    """The one ``replace`` value the three flags stand for (at most one may be given)."""
     chosen = [
         f
         for f, on in (
@@ -215,12 +201,6 @@ def _replace_width(
             f"{' and '.join(chosen)} cannot be used together.",
             hint="--replace swaps what the file covers; --replace-account and --replace-period "
             "swap more (each includes --replace).",
-        )
-    if kind is not Kind.focus and (account or period or dry_run):
-        flag = "--dry-run" if dry_run else chosen[0]
-        raise ConfigError(
-            f"{flag} applies to FOCUS bills only, not to --kind {kind.value}.",
-            hint="Drop the option, or ingest FOCUS exports (--kind focus).",
         )
     return "period" if period else "account" if account else replace
 
@@ -252,56 +232,10 @@ def _explain(results: list[IngestResult]) -> None:
         err.print("Dry run: nothing was changed in the ledger.")
 
 
-def _contract(result: IngestResult) -> dict[str, Any]:
-    data = result.to_json()
-    ordered = {k: data[k] for k in CONTRACT}
-    ordered.update({k: v for k, v in data.items() if k not in CONTRACT})
-    return ordered
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"--through {text!r} is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-12-31."
-        ) from exc
-
-
-def _dispatch(
-    led: Any,
-    paths: list[str],
-    kind: Kind,
-    replace: bool | Width,
-    append: bool,
-    dry_run: bool,
-    day_first: bool,
-    through: date | None,
-    bar: _Bar,
-) -> list[IngestResult]:
-    if kind is Kind.focus:
-        return ingest_focus(
-            led,
-            paths,
-            replace=replace,
-            append=append,
-            dry_run=dry_run,
-            day_first=day_first,
-            progress=bar,
-        )
-    if kind is Kind.usage:
-        return ingest_usage(led, paths, progress=bar)
-    results = []
-    for path in discover_files(paths, suffixes=_SUFFIXES[kind]):
-        if kind is Kind.assets:
-            results.append(ingest_assets(led, path, through=through, replace=bool(replace)))
-        else:
-            results.append(ingest_manual(led, path, through=through, replace=bool(replace)))
-    return results
-
-
 def ingests(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show the N latest.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Show the N latest.")
+    ] = library_default(ingests_, "limit"),
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -314,7 +248,7 @@ def ingests(
       infracast ingests --format json
     """
     with open_ledger(ledger, read_only=True) as led:
-        rows = list_ingests(led.con, limit=limit)
+        rows = ingests_(led, limit=limit)
     if fmt is OutputFormat.table:
         rows = [
             {

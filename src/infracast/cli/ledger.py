@@ -8,7 +8,7 @@ import typer
 
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.ledger.retag import retag as retag_charges
+from infracast.ledger import retag as retag_charges
 
 app = typer.Typer(help="Upkeep of the ledger: re-derive teams and projects.", no_args_is_help=True)
 
@@ -39,17 +39,14 @@ def retag(
     """
     with open_ledger(ledger, create=False) as led:
         result = retag_charges(led, dry_run=dry_run)
-    if fmt is OutputFormat.json:
-        render([], fmt, console=out, json_value=result.to_json())
-        return
-    moves = [m.__dict__ for m in result.moves]
     render(
-        moves,
+        [m.__dict__ for m in result.moves],
         fmt,
         console=out,
         title="Would change" if dry_run else "Changed",
         columns=["column", "before", "after", "rows"],
         empty="Nothing to change: team, project and cost category already follow the settings.",
+        json_value=result,
     )
     if fmt is not OutputFormat.table:
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import duckdb
 import typer
 
 from infracast import __version__
@@ -23,7 +22,7 @@ from infracast.cli import (
 from infracast.cli.common import err
 from infracast.cli.ingest import ingest, ingests
 from infracast.cli.report import report
-from infracast.errors import InfracastError
+from infracast.errors import InfracastError, InterruptError
 
 app = typer.Typer(
     name="infracast",
@@ -67,7 +66,12 @@ def main(
 
 
 def run() -> None:
-    """Entry point: user errors print a sentence, not a traceback, and exit non-zero."""
+    """Entry point: user errors print a sentence, not a traceback, and exit non-zero.
+
+    The library has already translated what went wrong underneath (DuckDB, Pydantic,
+    files) into :class:`~infracast.errors.InfracastError`, so this is the one place a
+    front turns an error into text and an exit code (``exit_code`` of its class).
+    """
     try:
         code = app(standalone_mode=False)
     except InfracastError as exc:
@@ -75,21 +79,15 @@ def run() -> None:
         if exc.hint:
             err.print(f"[yellow]Hint:[/yellow] {exc.hint}", highlight=False)
         sys.exit(exc.exit_code)
-    except duckdb.OutOfMemoryException as exc:
-        err.print(f"[red]Error:[/red] DuckDB ran out of memory: {exc}", highlight=False)
-        err.print(
-            "[yellow]Hint:[/yellow] raise the cap (INFRACAST_MEMORY_LIMIT=8GB) or free memory; "
-            "beyond the cap DuckDB spills to its temporary folder, so check its disk space too."
-        )
-        sys.exit(3)
-    except (KeyboardInterrupt, duckdb.InterruptException):
-        err.print("Interrupted. The file being written was rolled back; the ledger is as it was.")
-        sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("Aborted.")
         sys.exit(1)
+    except KeyboardInterrupt:
+        # Ctrl-C outside a query (inside one the library raises InterruptError).
+        err.print("Interrupted. The file being written was rolled back; the ledger is as it was.")
+        sys.exit(InterruptError.exit_code)
     except Exception as exc:
         # Usage errors of Typer's command-line parser (click's ClickException, vendored
         # as typer._click in recent Typer): they know how to show themselves.

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
-from infracast import estimate as est
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.control.feedback import plan_feedback
-from infracast.control.plan_compare import DIMENSIONS, compare_plans
-from infracast.control.plan_lines import Plan
-from infracast.control.plans import (
+from infracast.control import (
+    Plan,
+    PlanRequest,
+    compare_plans,
     finish_plan,
     list_plans,
+    plan_feedback,
     remove_plan,
-    save_budget,
-    save_estimate,
+    save_plan,
     show_plan,
 )
-from infracast.errors import ConfigError, ControlError
+from infracast.control.plans.compare import DIMENSIONS
 
 app = typer.Typer(
     help="Plans saved from estimates and project budgets, compared with what was actually spent.",
@@ -56,40 +51,8 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _read_estimate(path: Path) -> dict[str, Any]:
-    if str(path) == "-":
-        text, where = sys.stdin.read(), "standard input"
-    elif not path.is_file():
-        raise ConfigError(f"no such file: {path}.", hint="Check the --estimate path.")
-    else:
-        text, where = path.read_text(encoding="utf-8"), str(path)
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{where} is not JSON ({exc.msg}, line {exc.lineno}).",
-            hint="Write it with: infracast estimate training … --format json > FILE.json",
-        ) from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{where} holds a JSON {type(data).__name__}, not an estimate object.",
-            hint="Write it with: infracast estimate training … --format json > FILE.json",
-        )
-    return data
-
-
-def _read_spec(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ConfigError(f"no such file: {path}.", hint="Check the --project-spec path.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}", hint="Fix the file.") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{path}: expected a project spec (a mapping).", hint="See docs/project-budget.md."
-        )
-    return data
+def _help(field: str) -> str | None:
+    return PlanRequest.model_fields[field].description
 
 
 def _short(text: Any, width: int = 60) -> Any:
@@ -131,63 +94,25 @@ def _print_plan(plan: Plan, fmt: OutputFormat, *, title: str) -> None:
 def save(
     name: NameArgument,
     estimate: Annotated[
-        Path | None,
-        typer.Option(
-            "--estimate",
-            "-e",
-            help="JSON of infracast estimate training|finetune|inference --format json "
-            "('-': standard input).",
-        ),
+        Path | None, typer.Option("--estimate", "-e", help=_help("estimate"))
     ] = None,
     project_spec: Annotated[
-        Path | None, typer.Option("--project-spec", help="A project spec (YAML) to budget.")
+        Path | None, typer.Option("--project-spec", help=_help("project_spec"))
     ] = None,
-    project: Annotated[
-        str | None,
-        typer.Option(
-            "--project",
-            "-p",
-            help="The project its charges are tagged with (x_project); default for a "
-            "project spec: its name.",
-        ),
-    ] = None,
-    start: Annotated[
-        str | None,
-        typer.Option(
-            "--start",
-            help="When it starts: YYYY-MM or YYYY-MM-DD (UTC). A project spec's month 1 "
-            "defaults to its own start.",
-        ),
-    ] = None,
-    pricing: Annotated[
-        str | None,
-        typer.Option("--pricing", help="The estimate's pricing model: on_demand, spot, commit_1y…"),
-    ] = None,
-    provider: Annotated[
-        str | None, typer.Option("--provider", help="The estimate's provider, e.g. AWS.")
-    ] = None,
-    region: Annotated[
-        str | None, typer.Option("--region", help="The estimate's region, e.g. us-east-1.")
-    ] = None,
+    project: Annotated[str | None, typer.Option("--project", "-p", help=_help("project"))] = None,
+    start: Annotated[str | None, typer.Option("--start", help=_help("start"))] = None,
+    pricing: Annotated[str | None, typer.Option("--pricing", help=_help("pricing"))] = None,
+    provider: Annotated[str | None, typer.Option("--provider", help=_help("provider"))] = None,
+    region: Annotated[str | None, typer.Option("--region", help=_help("region"))] = None,
     instance_type: Annotated[
-        str | None, typer.Option("--instance-type", help="The estimate's instance type.")
+        str | None, typer.Option("--instance-type", help=_help("instance_type"))
     ] = None,
-    months: Annotated[
-        int | None,
-        typer.Option("--months", help="Months of serving (inference estimates).", min=1),
-    ] = None,
-    energy: Annotated[
-        bool,
-        typer.Option(
-            "--energy", help="Plan the estimate's energy cost too (a price without power)."
-        ),
-    ] = False,
+    months: Annotated[int | None, typer.Option("--months", help=_help("months"), min=1)] = None,
+    energy: Annotated[bool, typer.Option("--energy", help=_help("energy"))] = False,
     description: Annotated[
-        str | None, typer.Option("--description", help="A line saying what the plan is.")
+        str | None, typer.Option("--description", help=_help("description"))
     ] = None,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Overwrite a plan of the same name.")
-    ] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=_help("replace"))] = False,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -209,61 +134,23 @@ def save(
 
       infracast plan save support --project-spec examples/project.yaml --start 2026-01
     """
-    if (estimate is None) == (project_spec is None):
-        raise ControlError(
-            "give exactly one of --estimate FILE.json and --project-spec FILE.yaml.",
-            hint="E.g. infracast plan save NAME --estimate run.json --project P --start 2026-01",
-        )
     with open_ledger(ledger) as led:
-        if estimate is not None:
-            if project is None or start is None:
-                raise ControlError(
-                    "a plan from an estimate needs --project (the charges' project tag) "
-                    "and --start (YYYY-MM).",
-                    hint="E.g. --project atlas-7b --start 2026-03",
-                )
-            plan = save_estimate(
-                led,
-                name,
-                _read_estimate(estimate),
-                project=project,
-                start=start,
-                pricing=pricing,
-                provider=provider,
-                region=region,
-                instance_type=instance_type,
-                months=months,
-                energy=energy,
-                description=description,
-                replace=replace,
-            )
-        else:
-            assert project_spec is not None
-            unused = {
-                "--pricing": pricing,
-                "--provider": provider,
-                "--region": region,
-                "--instance-type": instance_type,
-            }
-            given = [flag for flag, value in unused.items() if value is not None]
-            if given or months is not None or energy:
-                raise ControlError(
-                    f"{', '.join(given) or '--months/--energy'} apply to --estimate, not to a "
-                    "project spec (its workloads choose their prices in the spec).",
-                    hint="Set provider / pricing_model in the workload's params "
-                    "(docs/project-budget.md).",
-                )
-            spec = _read_spec(project_spec)
-            plan = save_budget(
-                led,
-                name,
-                est.project(spec),
-                project=project,
-                start=start,
-                description=description,
-                spec=spec,
-                replace=replace,
-            )
+        plan = save_plan(
+            led,
+            name,
+            estimate=estimate,
+            project_spec=project_spec,
+            project=project,
+            start=start,
+            pricing=pricing,
+            provider=provider,
+            region=region,
+            instance_type=instance_type,
+            months=months,
+            energy=energy,
+            description=description,
+            replace=replace,
+        )
     _print_plan(plan, fmt, title=f"Saved plan {plan.name}")
 
 

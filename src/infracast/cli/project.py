@@ -12,18 +12,16 @@ import typer
 
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.control.earned_value import EarnedValue, Metrics
-from infracast.control.ev_chart import write_ev_chart
-from infracast.control.project_definition import load_definition
-from infracast.control.projects import (
+from infracast.control import (
+    EarnedValue,
+    EarnedValueMetrics,
     add_project,
-    earned_value,
-    earned_value_series,
     list_projects,
+    project_status,
+    rebudget_suggestions,
     record_progress,
     remove_project,
 )
-from infracast.control.rebudget import rebudget_suggestions
 
 app = typer.Typer(
     help="Projects with tasks and progress: earned value (PV, EV, AC, CPI, SPI, EAC).",
@@ -85,9 +83,8 @@ def add(
 
       infracast project add atlas-13b.yaml
     """
-    definition = load_definition(file)
     with open_ledger(ledger) as led:
-        change = add_project(led, definition)
+        change = add_project(led, file)
     row = change.to_dict()
     render([row], fmt, console=out, title="Project stored", money=("bac",), json_value=row)
 
@@ -203,7 +200,7 @@ def _figure(value: Decimal | None, money: bool) -> str:
     return f"{value:,.2f}" if money else f"{value:.4f}"
 
 
-def _metric_rows(m: Metrics) -> list[dict[str, Any]]:
+def _metric_rows(m: EarnedValueMetrics) -> list[dict[str, Any]]:
     figures: list[tuple[str, Decimal | None, bool, str]] = [
         ("BAC", m.bac, True, "budget at completion"),
         ("PV", m.pv, True, "planned value"),
@@ -276,16 +273,12 @@ def status(
       infracast project status atlas-13b --by week --chart atlas.html --format json
     """
     with open_ledger(ledger, read_only=True) as led:
-        earned = earned_value(led, project, as_of)
-        points = earned_value_series(led, project, earned.as_of, by.value)
-    if chart is not None:
-        write_ev_chart(chart, earned, points, by.value)
-        err.print(f"Chart written to {chart}", highlight=False)
-    series = [p.to_dict() for p in points]
+        result = project_status(led, project, as_of, by=by.value, chart=chart)
+    if result.chart is not None:
+        err.print(f"Chart written to {result.chart}", highlight=False)
+    earned = result.earned
     if fmt is OutputFormat.json:
-        chart_path = str(chart) if chart is not None else None
-        data = {**earned.to_dict(), "by": by.value, "series": series, "chart": chart_path}
-        render([], fmt, console=out, json_value=data)
+        render([], fmt, console=out, json_value=result.to_dict())
     elif fmt is OutputFormat.csv:
         m = earned.metrics
         total = {
@@ -301,7 +294,7 @@ def status(
         rows = [t.to_dict() for t in earned.tasks] + [total]
         render(rows, fmt, console=out, columns=_TASK_COLUMNS)
     else:
-        _status_table(earned, series, by.value)
+        _status_table(earned, [p.to_dict() for p in result.series], by.value)
 
 
 @app.command()

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
+from infracast.cli.common import FormatOption, LedgerOption, err, library_default, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.ledger.quarantine import export_quarantine, quarantine_summary, quarantined_rows
+from infracast.ledger.quarantine import export_quarantine, list_quarantine
 
 app = typer.Typer(
     help="Rows that could not be counted: list them, export them to fix.", no_args_is_help=True
@@ -27,7 +27,9 @@ def list_(
     rows: Annotated[
         bool, typer.Option("--rows", help="One line per row instead of per reason.")
     ] = False,
-    limit: Annotated[int, typer.Option(min=1, help="With --rows: at most this many rows.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, help="With --rows: at most this many rows.")
+    ] = library_default(list_quarantine, "limit"),
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -42,31 +44,26 @@ def list_(
       infracast quarantine list --reason invalid_cost --format json
     """
     with open_ledger(ledger, read_only=True) as led:
-        if rows:
-            data = quarantined_rows(
-                led, ingest_id=ingest, reason=reason, unresolved=False, limit=limit
-            )
-            render(
-                data,
-                fmt,
-                console=out,
-                title="Quarantined rows",
-                columns=[
-                    "quarantine_id",
-                    "ingest_id",
-                    "source",
-                    "row_number",
-                    "reason",
-                    "detail",
-                    "resolved_by_ingest_id",
-                ]
-                if fmt is OutputFormat.table
-                else None,
-                empty="No quarantined rows.",
-            )
-            return
-        groups = quarantine_summary(led, ingest_id=ingest, reason=reason)
-    data = [dict(g.__dict__) for g in groups]
+        data = list_quarantine(led, ingest_id=ingest, reason=reason, rows=rows, limit=limit)
+    if rows:
+        columns = [
+            "quarantine_id",
+            "ingest_id",
+            "source",
+            "row_number",
+            "reason",
+            "detail",
+            "resolved_by_ingest_id",
+        ]
+        render(
+            data,
+            fmt,
+            console=out,
+            title="Quarantined rows",
+            columns=columns if fmt is OutputFormat.table else None,
+            empty="No quarantined rows.",
+        )
+        return
     if fmt is OutputFormat.table:
         for row in data:
             row["source"] = Path(row["source"]).name

@@ -1,100 +1,148 @@
-"""Control: budgets and alerts, earned value of projects, plans against actuals, over the ledger.
+"""Control: budgets and alerts, projects and earned value, plans against actuals, over the ledger.
+
+Three subpackages, each with its own public names:
+
+- :mod:`infracast.control.budgets`: budgets by scope and period, their status
+  against actual and forecast spend, alerts and their webhook delivery;
+- :mod:`infracast.control.projects`: projects with tasks and progress, earned
+  value (PV, EV, AC, CPI, SPI, EAC), S-curves, re-budgeting suggestions;
+- :mod:`infracast.control.plans`: estimates and project budgets saved as plans,
+  compared with actuals, finished plans fed back to the learned estimator.
 
 The pure parts (threshold checks, earned-value formulas, plan lines) take plain
 data; the functions that take a :class:`~infracast.ledger.connection.Ledger`
-read and write its ``budgets``, ``alerts``, ``projects``, ``plans`` tables.
+hold the rules and read and write its tables through :mod:`infracast.ledger.stores`.
+Every command of ``infracast budget``, ``project`` and ``plan`` is one function
+here, with the same parameters.
 """
 
-from infracast.control.alerts import Alert, list_alerts, redeliver_alerts
-from infracast.control.budget_evaluation import BudgetStatus, budget_status
-from infracast.control.budget_spec import Budget, load_budgets, validate_budget
 from infracast.control.budgets import (
+    Alert,
+    Budget,
+    BudgetAlerts,
+    BudgetChange,
+    BudgetFields,
+    BudgetPeriod,
+    BudgetStatus,
+    Delivery,
     InvalidBudget,
+    RetryPolicy,
+    SpendForecast,
+    budget_alerts,
+    budget_status,
+    forecast_period_spend,
     get_budget,
+    list_alerts,
     list_budgets,
+    load_budget_file,
+    load_budgets,
+    post_json,
+    redeliver_alerts,
     remove_budget,
     set_budget,
     set_budgets,
+    sign,
+    store_budget,
     stored_budget,
+    validate_budget,
 )
 from infracast.control.cashflows import ledger_cashflows
-from infracast.control.earned_value import (
-    Actuals,
-    EarnedValue,
-    Estimate,
-    Metrics,
-    PlannedTask,
-    Progress,
-    ProjectPlan,
-    TaskStatus,
-    earned_value_metrics,
-    evaluate,
+from infracast.control.exceptions import UnknownNameError
+from infracast.control.finance_api import (
+    finance_cashflows,
+    finance_metrics,
+    finance_sensitivity,
+    finance_simulate,
 )
-from infracast.control.ev_chart import write_ev_chart
-from infracast.control.ev_series import SeriesPoint, series
-from infracast.control.feedback import Feedback, feedback_rows, plan_feedback
-from infracast.control.plan_compare import PlanComparison, VarianceRow, compare_plans
-from infracast.control.plan_estimates import plan_from_estimate
-from infracast.control.plan_lines import Plan, PlanLine, plan_from_budget
+from infracast.control.finance_inputs import CashflowSource, cashflow_source
 from infracast.control.plans import (
+    Feedback,
+    Plan,
+    PlanComparison,
+    PlanLine,
+    PlanRequest,
+    VarianceRow,
+    compare_plans,
+    feedback_rows,
     finish_plan,
     list_plans,
+    plan_feedback,
+    plan_from_budget,
+    plan_from_estimate,
+    read_estimate,
+    read_project_spec,
     remove_plan,
     save_budget,
     save_estimate,
     save_plan,
     show_plan,
-)
-from infracast.control.project_definition import (
-    ProjectDefinition,
-    TaskDefinition,
-    load_definition,
-    validate_definition,
+    store_plan,
 )
 from infracast.control.projects import (
+    Actuals,
+    EarnedValue,
+    EarnedValueMetrics,
+    Estimate,
+    Move,
+    PlannedTask,
     ProgressUpdate,
     ProjectChange,
+    ProjectDefinition,
+    ProjectPlan,
+    ProjectStatus,
     ProjectSummary,
+    Rebudget,
+    ScopeForecast,
+    SeriesPoint,
+    Shortfall,
+    TaskDefinition,
+    TaskProgress,
+    TaskStatus,
     actual_cost,
     add_project,
     earned_value,
+    earned_value_metrics,
     earned_value_series,
+    evaluate,
     list_projects,
+    load_definition,
+    plan_moves,
+    project_status,
+    rebudget_suggestions,
     record_progress,
     remove_project,
+    series,
+    validate_definition,
+    write_ev_chart,
 )
-from infracast.control.rebudget import (
-    Move,
-    Rebudget,
-    ScopeForecast,
-    Shortfall,
-    plan_moves,
-    rebudget_suggestions,
-)
-from infracast.control.spend_forecast import SpendForecast, forecast_period_spend
-from infracast.control.webhook import Delivery, RetryPolicy, post_json, sign
 
 __all__ = [
     "Actuals",
     "Alert",
     "Budget",
+    "BudgetAlerts",
+    "BudgetChange",
+    "BudgetFields",
+    "BudgetPeriod",
     "BudgetStatus",
+    "CashflowSource",
     "Delivery",
     "EarnedValue",
+    "EarnedValueMetrics",
     "Estimate",
     "Feedback",
     "InvalidBudget",
-    "Metrics",
     "Move",
     "Plan",
     "PlanComparison",
     "PlanLine",
+    "PlanRequest",
     "PlannedTask",
-    "Progress",
     "ProgressUpdate",
     "ProjectChange",
     "ProjectDefinition",
     "ProjectPlan",
+    "ProjectStatus",
     "ProjectSummary",
     "Rebudget",
     "RetryPolicy",
@@ -103,17 +151,25 @@ __all__ = [
     "Shortfall",
     "SpendForecast",
     "TaskDefinition",
+    "TaskProgress",
     "TaskStatus",
+    "UnknownNameError",
     "VarianceRow",
     "actual_cost",
     "add_project",
+    "budget_alerts",
     "budget_status",
+    "cashflow_source",
     "compare_plans",
     "earned_value",
     "earned_value_metrics",
     "earned_value_series",
     "evaluate",
     "feedback_rows",
+    "finance_cashflows",
+    "finance_metrics",
+    "finance_sensitivity",
+    "finance_simulate",
     "finish_plan",
     "forecast_period_spend",
     "get_budget",
@@ -122,6 +178,7 @@ __all__ = [
     "list_budgets",
     "list_plans",
     "list_projects",
+    "load_budget_file",
     "load_budgets",
     "load_definition",
     "plan_feedback",
@@ -129,6 +186,9 @@ __all__ = [
     "plan_from_estimate",
     "plan_moves",
     "post_json",
+    "project_status",
+    "read_estimate",
+    "read_project_spec",
     "rebudget_suggestions",
     "record_progress",
     "redeliver_alerts",
@@ -143,6 +203,8 @@ __all__ = [
     "set_budgets",
     "show_plan",
     "sign",
+    "store_budget",
+    "store_plan",
     "stored_budget",
     "validate_budget",
     "validate_definition",

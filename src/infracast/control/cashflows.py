@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from infracast.analytics.costs import check_metric, costs
+from infracast.analytics import check_metric, costs
 from infracast.analytics.filters import Filter, parse_filter
 from infracast.analytics.periods import Instant, parse_range
 from infracast.errors import FinanceError, did_you_mean
-from infracast.finance.cashflows import COLUMNS, ZERO, CashFlows, build
+from infracast.finance import CashFlows
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -61,17 +61,17 @@ def ledger_cashflows(
     for row in rows:
         month = str(row["month"])[:7]
         target = "cost_indirect" if row["cost_category"] in indirect else "cost_direct"
-        values = amounts.setdefault(month, dict.fromkeys(COLUMNS, ZERO))
-        values[target] += Decimal(row[column] or 0)
+        values = amounts.setdefault(month, {})
+        values[target] = values.get(target, Decimal(0)) + Decimal(row[column] or 0)
     for edge in (lo, None if hi is None else hi - timedelta(microseconds=1)):
         if edge is not None:
-            amounts.setdefault(f"{edge.year:04d}-{edge.month:02d}", dict.fromkeys(COLUMNS, ZERO))
+            amounts.setdefault(f"{edge.year:04d}-{edge.month:02d}", {})  # an empty month is zero
     split = (
         f"charges of {', '.join(sorted(indirect))} are indirect, the rest direct"
         if indirect
         else "every charge counts as a direct cost"
     )
-    return build(
+    return CashFlows.from_amounts(
         amounts,
         currency=currencies[0],
         source=f"ledger, project {project}",

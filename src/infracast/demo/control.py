@@ -17,12 +17,15 @@ from typing import Any
 
 import yaml
 
-from infracast.control.budget_spec import load_budgets
-from infracast.control.budgets import set_budgets
-from infracast.control.plans import save_budget
-from infracast.control.project_definition import load_definition
-from infracast.control.projects import add_project, record_progress
-from infracast.estimate.api import project as budget_project
+from infracast.control import (
+    add_project,
+    load_budgets,
+    load_definition,
+    record_progress,
+    save_budget,
+    set_budgets,
+)
+from infracast.estimate import project as budget_project
 from infracast.ledger.connection import Ledger
 
 

@@ -10,14 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+from infracast.demo._generate import generate
 from infracast.demo.control import DemoControl, setup_control
-from infracast.demo.generate import generate
 from infracast.demo.manifest import DemoManifest
+from infracast.ledger import ingest_focus
 from infracast.ledger.assets import ingest_assets
 from infracast.ledger.connection import Ledger
 from infracast.ledger.files import ProgressCallback
-from infracast.ledger.ingest import ingest_focus
 from infracast.ledger.manual import ingest_manual
 from infracast.ledger.records import IngestResult
 from infracast.ledger.usage import ingest_usage
@@ -33,6 +34,30 @@ class DemoRun:
     results: list[IngestResult] = field(default_factory=list)
     summary: Path | None = None
     control: DemoControl | None = None
+
+    def ingested(self) -> list[dict[str, Any]]:
+        """Per kind of source: files by status and the rows read, ingested, quarantined
+        and kept with warnings (the overview ``infracast demo run`` prints)."""
+        kinds: dict[str, dict[str, int]] = {}
+        for r in self.results:
+            k = kinds.setdefault(r.kind, dict.fromkeys(_OVERVIEW, 0))
+            k["files"] += 1
+            k[r.status] = k.get(r.status, 0) + 1
+            for key in ("rows_read", "rows_ingested", "rows_quarantined", "rows_with_warnings"):
+                k[key] += getattr(r, key)
+        return [{"kind": kind, **{key: v[key] for key in _OVERVIEW}} for kind, v in kinds.items()]
+
+
+_OVERVIEW = (
+    "files",
+    "ingested",
+    "already_ingested",
+    "rejected",
+    "rows_read",
+    "rows_ingested",
+    "rows_quarantined",
+    "rows_with_warnings",
+)
 
 
 def run_demo(

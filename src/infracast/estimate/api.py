@@ -1,125 +1,138 @@
-"""The public estimate functions: look up the accelerator and its prices, then estimate.
+"""The public estimate functions, one per ``infracast estimate`` command.
 
 ``training(params="70B", tokens="2T", accelerator="H100")`` takes the fields
-of :class:`TrainingSpec` as keywords (or a spec), resolves the accelerator in
-the catalog and its price options in the price book (the packaged one, or
-the book and negotiated overrides named in the settings), and calls the pure
-estimator. ``prices=`` passes price options instead of the price book.
+of :class:`TrainingSpec` as keywords, or a spec (a model, a mapping, or the
+path of a YAML file of fields) with ``sets`` (``KEY=VALUE`` text) laid over it
+(:mod:`infracast.estimate._inputs`). It resolves the accelerator in the
+catalog and its price options through a
+:class:`~infracast.catalog.PriceSelection` (the price book and negotiated
+overrides it names, else those of the settings, else the packaged book), calls
+the pure estimator, and keeps the cost lines the selection's provider, region
+and pricing filters allow, cheapest first. ``prices=`` passes price options
+instead of the price book. The CLI is a thin call of these functions, so both
+give the same numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
+from infracast.catalog import PriceOption, PriceSelection, same_provider
 from infracast.catalog import accelerator as catalog_accelerator
-from infracast.catalog import price_book, server_prices
-from infracast.catalog.models import PriceOption, ServerPrice
-from infracast.errors import EstimateError, did_you_mean
-from infracast.estimate.build_vs_buy import BuildVsBuy
-from infracast.estimate.build_vs_buy import build_vs_buy as compare_build_vs_buy
+from infracast.catalog import server as catalog_server
+from infracast.errors import EstimateError
+from infracast.estimate._build_vs_buy import BuildVsBuy
+from infracast.estimate._build_vs_buy import build_vs_buy as compare_build_vs_buy
+from infracast.estimate._finetune import FinetuneEstimate, FinetuneSpec, estimate_finetune
+from infracast.estimate._inference import InferenceEstimate, InferenceSpec, estimate_inference
+from infracast.estimate._inputs import (
+    SpecInput,
+    parse_assignments,
+    parse_spec,
+    parse_value,
+    read_spec_file,
+)
+from infracast.estimate._learned import EstimatorSummary, Prediction, fit_estimator
+from infracast.estimate._project import ProjectBudget, WorkloadCost, budget
+from infracast.estimate._training import TrainingEstimate, TrainingSpec, estimate_training
 from infracast.estimate.defaults import load_defaults
-from infracast.estimate.finetune import FinetuneEstimate, FinetuneSpec, estimate_finetune
-from infracast.estimate.inference import InferenceEstimate, InferenceSpec, estimate_inference
 from infracast.estimate.ownership import OwnedFleet
 from infracast.estimate.pricing import PriceLine
-from infracast.estimate.project import ProjectBudget, WorkloadCost, budget
 from infracast.estimate.project_spec import ProjectSpec, WorkloadSpec, validate_project
-from infracast.estimate.training import TrainingEstimate, TrainingSpec, estimate_training
-from infracast.settings import load_settings
-from infracast.validation import problem
+from infracast.specfiles import read_csv_rows
 
-SpecT = TypeVar("SpecT", bound=BaseModel)
+LineT = TypeVar("LineT")
 
 
-def parse_spec(
-    model: type[SpecT], spec: BaseModel | dict[str, Any] | None, fields: dict[str, Any]
-) -> SpecT:
-    """``spec`` or the keyword fields as a ``model``; validation errors become an EstimateError."""
-    if isinstance(spec, BaseModel):
-        if isinstance(spec, model) and not fields:
-            return spec
-        base: dict[str, Any] = spec.model_dump(exclude_unset=True)
-    else:
-        base = dict(spec or {})
-    data = {**base, **fields}
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            said = problem(err, model.model_fields)
-            if err["type"] == "extra_forbidden":
-                problems.append(said.rstrip("."))
-                continue
-            where = ".".join(str(p) for p in err["loc"]) or "spec"
-            problems.append(f"{where}: {said}")
-        raise EstimateError(
-            f"invalid {model.__name__} ({'; '.join(problems)}).",
-            hint="docs/estimate.md lists every field; counts accept 70e9, 70B, 1.5T.",
-        ) from exc
+def _options(
+    accelerator_name: str, prices: Sequence[PriceOption] | None, selection: PriceSelection
+) -> list[PriceOption]:
+    return list(prices) if prices is not None else selection.best_options(accelerator_name)
 
 
-def price_options(accelerator_name: str) -> list[PriceOption]:
-    """The cheapest option per provider and pricing model from the configured price book."""
-    settings = load_settings()
-    book = price_book(settings.price_book, overrides=settings.price_overrides)
-    return book.best_options(accelerator_name)
+def _kept(
+    lines: Sequence[LineT], selection: PriceSelection, key: Callable[[LineT], Any]
+) -> list[LineT]:
+    """The cost lines the selection keeps, by currency and then ``key``, cheapest first."""
+    ranked = sorted(lines, key=lambda line: (_price(line).currency, key(line)))
+    return selection.keep(ranked, price=_price)
+
+
+def _price(line: Any) -> PriceLine:
+    price: PriceLine = line.price
+    return price
 
 
 def training(
-    spec: TrainingSpec | dict[str, Any] | None = None,
+    spec: TrainingSpec | SpecInput = None,
     /,
     *,
+    sets: Sequence[str] = (),
     prices: Sequence[PriceOption] | None = None,
+    selection: PriceSelection | None = None,
     **fields: Any,
 ) -> TrainingEstimate:
-    """Estimate a training run, e.g. ``training(params="7B", tokens="2T", accelerator="H100")``."""
-    parsed = parse_spec(TrainingSpec, spec, fields)
+    """Estimate a training run, e.g. ``training(params="7B", tokens="2T", accelerator="H100")``
+    (``infracast estimate training``)."""
+    parsed = parse_spec(TrainingSpec, spec, fields, sets=sets, what="the training spec")
     part = catalog_accelerator(parsed.accelerator)
-    options = list(prices) if prices is not None else price_options(part.name)
-    return estimate_training(parsed, part, options, load_defaults())
+    chosen = selection or PriceSelection()
+    result = estimate_training(parsed, part, _options(part.name, prices, chosen), load_defaults())
+    return replace(result, cost=_kept(result.cost, chosen, key=lambda line: line.total))
 
 
 def finetune(
-    spec: FinetuneSpec | dict[str, Any] | None = None,
+    spec: FinetuneSpec | SpecInput = None,
     /,
     *,
+    sets: Sequence[str] = (),
     prices: Sequence[PriceOption] | None = None,
+    selection: PriceSelection | None = None,
     **fields: Any,
 ) -> FinetuneEstimate:
-    """Estimate a fine-tune, e.g. ``finetune(method="qlora", params="70B", tokens="100M", …)``."""
-    parsed = parse_spec(FinetuneSpec, spec, fields)
+    """Estimate a fine-tune, e.g. ``finetune(method="qlora", params="70B", tokens="100M", …)``
+    (``infracast estimate finetune``)."""
+    parsed = parse_spec(FinetuneSpec, spec, fields, sets=sets, what="the fine-tuning spec")
     part = catalog_accelerator(parsed.accelerator)
-    options = list(prices) if prices is not None else price_options(part.name)
-    return estimate_finetune(parsed, part, options, load_defaults())
+    chosen = selection or PriceSelection()
+    result = estimate_finetune(parsed, part, _options(part.name, prices, chosen), load_defaults())
+    return replace(result, cost=_kept(result.cost, chosen, key=lambda line: line.total))
 
 
 def inference(
-    spec: InferenceSpec | dict[str, Any] | None = None,
+    spec: InferenceSpec | SpecInput = None,
     /,
     *,
+    sets: Sequence[str] = (),
     prices: Sequence[PriceOption] | None = None,
+    selection: PriceSelection | None = None,
     **fields: Any,
 ) -> InferenceEstimate:
     """Estimate serving, e.g. ``inference(params="8B", accelerator="H100", input_tokens=1000,
-    output_tokens=200, requests_per_second=5)``."""
-    parsed = parse_spec(InferenceSpec, spec, fields)
+    output_tokens=200, requests_per_second=5)`` (``infracast estimate inference``)."""
+    parsed = parse_spec(InferenceSpec, spec, fields, sets=sets, what="the inference spec")
     part = catalog_accelerator(parsed.accelerator)
-    options = list(prices) if prices is not None else price_options(part.name)
-    return estimate_inference(parsed, part, options, load_defaults())
+    chosen = selection or PriceSelection()
+    options = _options(part.name, prices, chosen)
+    result = estimate_inference(parsed, part, options, load_defaults())
+    per_million = _kept(result.cost, chosen, key=lambda line: line.per_million_tokens)
+    return replace(result, cost=per_million)
 
 
 # --- project budgets and build vs buy ------------------------------------------------
 
 
 def project(
-    spec: ProjectSpec | Mapping[str, Any], *, prices: Sequence[PriceOption] | None = None
+    spec: ProjectSpec | Mapping[str, Any] | str | Path,
+    *,
+    prices: Sequence[PriceOption] | None = None,
 ) -> ProjectBudget:
-    """Budget a project spec (a dict as read from its YAML, or a ProjectSpec).
+    """Budget a project spec (``infracast estimate project``): a ProjectSpec, a mapping as
+    read from its YAML, or the path of the YAML file.
 
     Training, fine-tuning and inference workloads are priced by the estimators
     above: each workload's params may also say ``provider``, ``region`` and
@@ -128,6 +141,8 @@ def project(
     its source and date, in the workload's assumptions. Rented capacity
     includes its energy, so no separate energy cost is added for it.
     """
+    if isinstance(spec, str | Path):
+        spec = read_spec_file(spec, "the project spec")
     parsed = validate_project(spec)
     currency = parsed.currency
 
@@ -188,7 +203,7 @@ def _pick(lines: Sequence[PricedT], want: dict[str, Any], currency: str, where: 
         for line in lines
         if line.price.currency == currency
         and line.price.pricing_model == want["pricing_model"]
-        and (want["provider"] is None or line.price.provider.lower() == want["provider"].lower())
+        and (want["provider"] is None or same_provider(line.price.provider, want["provider"]))
         and (want["region"] is None or line.price.region == want["region"])
     ]
     if not matching:
@@ -214,49 +229,86 @@ def build_vs_buy(
     *,
     server: str | None = None,
     servers: int = 1,
+    sets: Sequence[str] = (),
+    selection: PriceSelection | None = None,
     **overrides: Any,
 ) -> BuildVsBuy:
-    """Own GPUs or rent them: cost per useful GPU-hour and break-even utilization.
+    """Own GPUs or rent them: cost per useful GPU-hour and break-even utilization
+    (``infracast estimate build-vs-buy``).
 
     Without ``fleet``, the fleet is ``servers`` of the catalog server named
-    ``server`` (``infracast catalog servers``), with ``overrides`` for any
-    ownership input (utilization, pue, energy_price, life_years…). Without
-    ``rentals``, the cheapest price per provider and pricing model for the
-    server's accelerator comes from the price book.
+    ``server`` (exactly, or by a prefix only one server has; ``infracast catalog
+    servers``), with ``sets`` (``KEY=VALUE`` text) and then ``overrides`` for any
+    ownership input (utilization, pue, energy_price_per_kwh, life_years…).
+    Without ``rentals``, the cheapest price per provider and pricing model for
+    the fleet's accelerator comes from the selection's price book. The
+    selection's provider, region and pricing filters keep the rentals compared.
     """
+    chosen = selection or PriceSelection()
     if fleet is None:
         if server is None:
             raise EstimateError(
                 "build vs buy needs a fleet: name a server (or pass an OwnedFleet).",
                 hint="List the servers with: infracast catalog servers",
             )
-        chosen = _server(server)
-        fleet = OwnedFleet.from_server(chosen, servers=servers, **overrides)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        inputs = {**parse_assignments(sets), **given}
+        fleet = OwnedFleet.from_server(catalog_server(server), servers=servers, **inputs)
     if rentals is None:
         if fleet.accelerator is None:
             raise EstimateError(
                 "the fleet names no accelerator, so no rental prices can be looked up.",
                 hint="Set the fleet's accelerator, or pass the rental price options.",
             )
-        rentals = price_options(catalog_accelerator(fleet.accelerator).name)
-    return compare_build_vs_buy(fleet, rentals)
+        rentals = chosen.best_options(fleet.accelerator)
+    return compare_build_vs_buy(fleet, chosen.keep(list(rentals), price=lambda option: option))
 
 
-def _server(name: str) -> ServerPrice:
-    """The catalog server named ``name``: exactly, or the only one whose name starts so."""
-    known = server_prices()
-    wanted = name.strip().lower()
-    exact = [s for s in known if s.name.lower() == wanted]
-    starting = [s for s in known if s.name.lower().startswith(wanted)]
-    if exact or len(starting) == 1:
-        return (exact or starting)[0]
-    names = [s.name for s in known]
-    if len(starting) > 1:
-        raise EstimateError(
-            f"{name!r} names several servers: {', '.join(s.name for s in starting)}.",
-            hint="Give the full name (infracast catalog servers).",
-        )
-    raise EstimateError(
-        f"no server named {name!r} in the catalog." + did_you_mean(name, names),
-        hint="List the servers with: infracast catalog servers",
+# --- the learned estimator -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnedEstimate:
+    """The estimator fitted on past projects and, if features were given, its prediction."""
+
+    summary: EstimatorSummary
+    prediction: Prediction | None
+
+    def to_json(self) -> dict[str, Any]:
+        """``summary`` and ``prediction`` (null without features) as plain data."""
+        return {
+            "summary": self.summary.to_dict(),
+            "prediction": self.prediction.to_dict() if self.prediction is not None else None,
+        }
+
+
+def learned(
+    history: str | Path | Sequence[Mapping[str, Any]],
+    *,
+    target: str = "actual_cost",
+    predict: Mapping[str, Any] | Sequence[str] | None = None,
+    categorical: Sequence[str] = (),
+    coverage: float = 0.8,
+    folds: int = 5,
+) -> LearnedEstimate:
+    """Fit the learned estimator on past projects and predict one (``infracast estimate
+    learned``).
+
+    ``history`` is a CSV file (one row per finished project: feature columns and
+    the ``target`` cost; empty cells are missing) or its rows. ``predict`` is a
+    new project's features, as a mapping or as ``KEY=VALUE`` text.
+    """
+    rows = read_history(history) if isinstance(history, str | Path) else list(history)
+    model = fit_estimator(
+        rows, target=target, categorical=tuple(categorical), folds=folds, coverage=coverage
     )
+    if predict is not None and not isinstance(predict, Mapping):
+        predict = parse_assignments(predict, flag="--predict")
+    prediction = model.predict(predict) if predict else None
+    return LearnedEstimate(model.summary(), prediction)
+
+
+def read_history(path: str | Path) -> list[dict[str, Any]]:
+    """The rows of a history CSV, each value read as YAML reads a scalar (empty: None)."""
+    _, rows = read_csv_rows(path, what="the project history")
+    return [{k: parse_value(v) if v != "" else None for k, v in row.items()} for _, row in rows]

@@ -198,7 +198,11 @@ def defaults_from_mapping(data: Mapping[str, Any], origin: str = DEFAULTS_FILE) 
     entries: dict[str, DefaultValue] = {}
     for section, items in data.items():
         if not isinstance(items, Mapping):
-            raise EstimateError(f"{origin}: section {section!r} is not a mapping of defaults.")
+            raise EstimateError(
+                f"{origin}: section {section!r} is not a mapping of defaults.",
+                hint=f"Under {section}:, write one default a line as name: {{value: …, unit: …, "
+                "source: …}} (see data/estimate_defaults.yaml).",
+            )
         for name, raw in items.items():
             key = f"{section}.{name}"
             try:
@@ -213,7 +217,11 @@ def defaults_from_mapping(data: Mapping[str, Any], origin: str = DEFAULTS_FILE) 
                 ) from exc
     missing = sorted(REQUIRED_KEYS - set(entries))
     if missing:
-        raise EstimateError(f"{origin} lacks the defaults {', '.join(missing)}.")
+        raise EstimateError(
+            f"{origin} lacks the defaults {', '.join(missing)}.",
+            hint="Every estimator reads these keys: add each with its value, unit and source "
+            "(copy them from data/estimate_defaults.yaml).",
+        )
     return Defaults(entries)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from infracast.errors import EstimateError, did_you_mean
-from infracast.vocabulary.currencies import currencies
+from infracast.vocabulary import currencies
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

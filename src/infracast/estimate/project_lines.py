@@ -2,7 +2,7 @@
 
 Each cost of a phase (or of the project as a whole) becomes one amount per
 month, rounded to the cent where it is made (formulas in
-:mod:`infracast.estimate.project`). Months are the project's, from 1.
+:mod:`infracast.estimate._project`). Months are the project's, from 1.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from infracast.errors import EstimateError
+from infracast.estimate._tco import CapexItem, capex_entries
 from infracast.estimate.money import cents, split_evenly
 from infracast.estimate.project_spec import (
     LicenceSpec,
@@ -21,7 +22,6 @@ from infracast.estimate.project_spec import (
     PurchaseSpec,
     StorageSpec,
 )
-from infracast.estimate.tco import CapexItem, capex_entries
 
 HALF = Decimal("0.5")
 

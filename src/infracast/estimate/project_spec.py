@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from infracast.amounts import Amount, Number
 from infracast.errors import EstimateError
+from infracast.estimate._tco import MAX_HORIZON_MONTHS, Category
 from infracast.estimate.money import currency_code
-from infracast.estimate.tco import MAX_HORIZON_MONTHS, Category
 from infracast.validation import unknown_key
 
 PROJECT_WIDE = "project_wide"  # by_phase key of the costs no phase holds

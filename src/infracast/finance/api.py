@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from infracast.finance._cashflows import CashFlows, combine
+from infracast.finance._npv import Amount
+from infracast.finance._sensitivity import Bounds, Sensitivity, tornado
 from infracast.finance.budget_flows import budget_cashflows
-from infracast.finance.cashflows import CashFlows, combine
 from infracast.finance.distributions import Distribution
-from infracast.finance.model import BudgetFn, FinanceModel
+from infracast.finance.model import BudgetFn, FinanceModel, Quantity
 from infracast.finance.montecarlo import Progress, Simulation, monte_carlo
-from infracast.finance.npv import Amount
 from infracast.finance.rates import Convention, as_rate, parse_convention
-from infracast.finance.sensitivity import Bounds, Sensitivity, SortBy, tornado
 
 
 def _default_budget() -> BudgetFn:
@@ -63,7 +63,7 @@ def sensitivity(
     rate: Amount,
     inputs: Mapping[str, Bounds] | list[str] | None = None,
     pct: Decimal | float | int = 20,
-    sort_by: SortBy = "npv",
+    sort_by: Quantity = "npv",
     periods_per_year: int | None = None,
     convention: Convention | str = Convention.t0_undiscounted,
     budget_fn: BudgetFn | None = None,

@@ -1,4 +1,4 @@
-"""Cash flows of a project budget (:mod:`infracast.estimate.project`): its cost by month.
+"""Cash flows of a project budget (:func:`infracast.estimate.project`): its cost by month.
 
 A budget line held by a phase is a direct cost of the project; a project-wide
 line (no phase holds it: a shared product manager, backups, a shared server)
@@ -11,10 +11,13 @@ appraisal usually wants ``capex_view: cash``, and the result says which was used
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from infracast.estimate.project import ProjectBudget
 from infracast.estimate.project_spec import PROJECT_WIDE
-from infracast.finance.cashflows import COLUMNS, ZERO, CashFlows, build
+from infracast.finance._cashflows import COLUMNS, ZERO, CashFlows, build
+
+if TYPE_CHECKING:
+    from infracast.estimate import ProjectBudget
 
 
 def budget_cashflows(budget: ProjectBudget) -> CashFlows:

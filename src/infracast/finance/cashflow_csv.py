@@ -25,7 +25,7 @@ from typing import Any
 
 from infracast.amounts import AmountError, parse_amount
 from infracast.errors import FinanceError
-from infracast.finance.cashflows import COLUMNS, ZERO, CashFlows, build
+from infracast.finance._cashflows import COLUMNS, ZERO, CashFlows, build
 from infracast.finance.periods import label, parse_label
 
 MONEY = ("revenue", "cost", *COLUMNS)

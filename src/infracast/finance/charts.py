@@ -11,15 +11,18 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from infracast.errors import FinanceError
-from infracast.finance.sensitivity import Sensitivity
+from infracast.errors import FinanceError, did_you_mean
+from infracast.finance._sensitivity import Sensitivity
+from infracast.finance.model import Quantity
+from infracast.finance.montecarlo import Simulation
 
 ChartFormat = Literal["png", "html"]
+TORNADO_BARS = 20  # a tornado shows at most this many inputs unless asked for more
 Floats = npt.NDArray[np.float64]
 _LOW, _HIGH = "#4C72B0", "#DD8452"
 
@@ -39,12 +42,14 @@ def tornado_chart(
     result: Sensitivity,
     fmt: ChartFormat,
     *,
-    metric: Literal["npv", "total_cost"] = "npv",
-    top: int | None = 20,
+    metric: Quantity | None = None,
+    top: int | None = None,
 ) -> bytes:
     """Bars from the base value to the value at each input's low and high, the ``top``
-    largest swings (of ``result``'s order) on top."""
-    rows = list(reversed(result.rows[:top]))  # barh draws the first row at the bottom
+    (default 20) largest swings of ``result``'s order on top; ``metric`` defaults to the
+    quantity the result is sorted by."""
+    metric = _quantity(metric or result.sort_by, "metric")
+    rows = list(reversed(result.rows[: top or TORNADO_BARS]))  # barh: the first row at the bottom
     base = float(result.base_npv if metric == "npv" else result.base_total_cost)
     names = [r.input for r in rows]
     low = [float(r.npv_low if metric == "npv" else r.total_cost_low) - base for r in rows]
@@ -130,6 +135,39 @@ def distribution_chart(
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(label)
     return _png(figure)
+
+
+def simulation_chart(
+    result: Simulation,
+    kind: Literal["histogram", "cdf"],
+    fmt: ChartFormat,
+    *,
+    of: Quantity = "total_cost",
+) -> bytes:
+    """A histogram or CDF of a Monte Carlo's total cost (or NPV, ``of="npv"``), marked at
+    P10, P50, P90 and, for total cost, the budget."""
+    of = _quantity(of, "of")
+    values = result.total_costs if of == "total_cost" else result.npvs
+    spread = result.total_cost if of == "total_cost" else result.npv
+    marks: list[tuple[str, Decimal | float]] = [
+        ("P10", spread.p10),
+        ("P50", spread.p50),
+        ("P90", spread.p90),
+    ]
+    if result.budget is not None and of == "total_cost":
+        marks.append(("budget", result.budget))
+    label = f"{'total cost' if of == 'total_cost' else 'NPV'} ({result.currency or ''})"
+    return distribution_chart(values, kind, fmt, label=label, marks=marks)
+
+
+def _quantity(value: str, name: str) -> Quantity:
+    if value in ("npv", "total_cost"):
+        return cast("Quantity", value)
+    raise FinanceError(
+        f"cannot chart {value!r}.{did_you_mean(value, ['npv', 'total_cost'])}",
+        hint=f"Give {name} as npv or total_cost.",
+        field=name,
+    )
 
 
 def _png(figure: object) -> bytes:

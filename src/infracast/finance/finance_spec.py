@@ -30,7 +30,7 @@ from pydantic_core import ErrorDetails
 from infracast.amounts import Amount, Number
 from infracast.errors import FinanceError
 from infracast.estimate.money import cents
-from infracast.finance.cashflows import COLUMNS, ZERO, CashFlows, build
+from infracast.finance._cashflows import COLUMNS, ZERO, CashFlows, build
 from infracast.finance.periods import label, parse_label
 from infracast.validation import problem
 

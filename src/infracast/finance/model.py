@@ -7,11 +7,11 @@ An input is one of
   ``cost_indirect``, ``revenue``, ``revenue_direct``, ``revenue_indirect``
   (``cost`` scales both costs; factors multiply);
 - a number of the project spec by dotted path (``people.0.fte``): the project
-  is budgeted again with it (:mod:`infracast.estimate.project`).
+  is budgeted again with it (:func:`infracast.estimate.project`).
 
 The cash flows are the project budget's costs (when there is a spec) plus the
 fixed cash flows (revenue from a CSV or a finance spec, or the whole series when
-there is no spec). Total cost is undiscounted; NPV as in :mod:`metrics`.
+there is no spec). Total cost is undiscounted; NPV as in :func:`infracast.finance.metrics`.
 """
 
 from __future__ import annotations
@@ -19,23 +19,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from infracast.errors import EstimateError, FinanceError, did_you_mean
-from infracast.estimate.project import ProjectBudget
+from infracast.finance._cashflows import COLUMNS, FACTORS, CashFlows, combine
 from infracast.finance.budget_flows import budget_cashflows
-from infracast.finance.cashflows import COLUMNS, FACTORS, CashFlows, combine
 from infracast.finance.periods import check_periods_per_year
 from infracast.finance.rates import Convention, discount_factors, periodic_rate
 from infracast.finance.spec_paths import get_number, get_path, set_path
 
+if TYPE_CHECKING:
+    from infracast.estimate import ProjectBudget
+
 RATE = "rate"
 SPECIAL: tuple[str, ...] = (RATE, *FACTORS)
 
-BudgetFn = Callable[[Mapping[str, Any]], ProjectBudget]
+Quantity = Literal["npv", "total_cost"]
+"""What a finance model gives for a set of inputs: NPV or the undiscounted total cost."""
+
+BudgetFn = Callable[[Mapping[str, Any]], "ProjectBudget"]
 Floats = npt.NDArray[np.float64]
 
 
@@ -122,7 +127,7 @@ class FinanceModel:
                 except EstimateError as exc:
                     if not paths:
                         raise  # the spec as given: its own error says what to fix
-                    raise InputRejected(paths, exc) from exc
+                    raise InputRejected(paths, exc, hint=_IN_RANGE) from exc
                 costs = budget_cashflows(budget)
                 for old in [k for k in self._cache if k != "[]"]:
                     del self._cache[old]  # keep the base and the latest only
@@ -182,14 +187,16 @@ def _like(original: Any, value: Any) -> Any:
     return number
 
 
+_IN_RANGE = (
+    "Keep the input within what the spec accepts (a bounded distribution such as triangular, "
+    "PERT or uniform keeps it in range)."
+)
+
+
 class InputRejected(FinanceError):
     """The project spec cannot be budgeted with the inputs set to the values tried."""
 
-    def __init__(self, values: Mapping[str, Any], cause: EstimateError) -> None:
+    def __init__(self, values: Mapping[str, Any], cause: EstimateError, *, hint: str) -> None:
         shown = ", ".join(f"{k} = {v}" for k, v in values.items())
-        super().__init__(
-            f"with {shown} the project cannot be budgeted: {cause.message}",
-            hint="Keep the input within what the spec accepts (a bounded distribution such "
-            "as triangular, PERT or uniform keeps it in range).",
-        )
+        super().__init__(f"with {shown} the project cannot be budgeted: {cause.message}", hint=hint)
         self.cause = cause

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from infracast.errors import FinanceError
 from infracast.estimate.money import cents
-from infracast.finance.cashflows import FACTORS
+from infracast.finance._cashflows import FACTORS
 from infracast.finance.distributions import Distribution, distribution
 from infracast.finance.model import RATE, SPECIAL, FinanceModel
 

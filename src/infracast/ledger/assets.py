@@ -43,7 +43,7 @@ from infracast.ledger.generated import (
 from infracast.ledger.records import IngestResult, already_ingested, utcnow
 from infracast.ledger.registers import load_register, validate_items
 from infracast.settings import Settings
-from infracast.vocabulary.currencies import currencies
+from infracast.vocabulary import currencies
 
 # Keys of which an asset sets at most one; an asset's own choice overrides the defaults'.
 _ALTERNATIVES = (("useful_life_months", "useful_life_years"), ("salvage_value", "salvage_pct"))

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from infracast.errors import ConfigError, did_you_mean
+from infracast.specfiles import read_csv_rows, read_yaml
 from infracast.vocabulary.cost_categories import COST_CATEGORIES
 
 _FIELDS = ("charge_category", "service_category", "service_name", "sku", "cost_category")
@@ -77,19 +76,18 @@ def load_rules(path: Path | None) -> list[CategoryRule]:
             hint="Fix the category_rules setting (INFRACAST_CATEGORY_RULES or infracast.toml).",
         )
     rows: list[dict[str, object]]
+    what = "the category rules file (category_rules setting)"
     if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path} is not valid YAML: {exc}", hint="Fix the file.") from exc
+        data = read_yaml(path, what=what, expect="any", error=ConfigError) or {}
         rows = data.get("rules", data) if isinstance(data, dict) else data
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise ConfigError(
                 f"{path}: expected a list of rules (or a mapping with a 'rules' list).",
                 hint="See docs/cost-categories.md for the format.",
+                file=path,
             )
     else:
-        rows = [dict(r) for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())]
+        rows = [dict(r) for _, r in read_csv_rows(path, what=what, error=ConfigError)[1]]
     user = [_rule(r, f"{path} rule {i}") for i, r in enumerate(rows, start=1)]
     return user + default_rules()
 

@@ -2,13 +2,16 @@
 
 Opening waits for another process's lock (:mod:`infracast.ledger.lock`); a path
 that is not a ledger is named for what it is (:mod:`infracast.ledger.ledger_file`).
+DuckDB's errors of running out of memory, an interrupt, a full disk or a damaged
+file become infracast's while opening, in a transaction and at the end of a
+``with`` block (:mod:`infracast.ledger.duckdb_errors`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from infracast.errors import LedgerError
+from infracast.ledger.duckdb_errors import translate, translated
 from infracast.ledger.ledger_file import (
     check_ledger_path,
     holds_nothing,
@@ -110,19 +114,23 @@ class Ledger:
             raise LedgerError(
                 f"{target} is already open {other} in this process.",
                 hint=f"Close that Ledger first, or open this one {other} too.",
+                file=target,
             ) from exc
         except duckdb.Error as exc:
-            raise LedgerError(
+            raise translate(exc, path=target) or LedgerError(
                 f"{target} is not a DuckDB ledger infracast can open: {exc}",
                 hint="Pass --ledger with a new file name to start a fresh ledger.",
+                file=target,
             ) from exc
         try:
-            con.execute("SET TimeZone = 'UTC'")
-            # Progress is polled and drawn by infracast (a Rich bar), never printed by DuckDB.
-            con.execute("SET enable_progress_bar_print = false")
-            con.execute(f"SET memory_limit = '{settings.memory_limit or default_memory_limit()}'")
-            if not read_only:
-                migrate(con)
+            with translated(con, path=target):
+                con.execute("SET TimeZone = 'UTC'")
+                # Progress is polled and drawn by infracast (a Rich bar), never printed by DuckDB.
+                con.execute("SET enable_progress_bar_print = false")
+                limit = settings.memory_limit or default_memory_limit()
+                con.execute(f"SET memory_limit = '{limit}'")
+                if not read_only:
+                    migrate(con)
         except BaseException:
             con.close()
             if created:
@@ -147,14 +155,20 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run a block in one transaction: all of it commits, or none of it."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+        """Run a block in one transaction: all of it commits, or none of it.
+
+        DuckDB's errors of memory, interrupt, disk or a damaged file leave it as
+        infracast's (:func:`~infracast.ledger.duckdb_errors.translate`), after the rollback.
+        """
+        with translated(self.con, path=self.path):
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                with suppress(duckdb.Error):  # a fatal error leaves nothing to roll back
+                    self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection (checkpointing the write-ahead log)."""
@@ -169,14 +183,18 @@ class Ledger:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc_type is None or not self.created:
+        # DuckDB's errors that escaped the block become infracast's (read before closing).
+        ours = translate(exc, self.con, path=self.path) if exc is not None else None
+        if exc_type is not None and self.created:
+            # A failed command leaves no ledger behind that only it created and nothing stored in.
+            empty = holds_nothing(self.con)
             self.close()
-            return
-        # A failed command leaves no ledger behind that only it created and nothing stored in.
-        empty = holds_nothing(self.con)
-        self.close()
-        if empty:
-            remove_ledger_file(self.path)
+            if empty:
+                remove_ledger_file(self.path)
+        else:
+            self.close()
+        if ours is not None:
+            raise ours from exc
 
 
 def open_ledger(

@@ -5,6 +5,7 @@ Shared by every ingest (FOCUS bills, GPU usage samples).
 
 from __future__ import annotations
 
+import difflib
 import glob
 import threading
 import time
@@ -22,6 +23,21 @@ ProgressCallback = Callable[[str, float], None]
 """Called with (file, percent done) while a long statement runs."""
 
 SUFFIXES = (".csv", ".csv.gz", ".csv.gzip", ".parquet", ".pq")
+
+
+def _missing_hint(path: Path) -> str:
+    """What to do about a path that names nothing: a close name beside it, or where to look."""
+    folder = path.parent
+    if not folder.is_dir():
+        return f"The folder {folder} does not exist either (paths are relative to {Path.cwd()})."
+    close = difflib.get_close_matches(path.name, [p.name for p in folder.iterdir()], n=1)
+    if close:
+        return f'Did you mean "{folder / close[0]}"?'
+    where = folder if str(folder) != "." else Path.cwd()
+    return (
+        f"There is nothing called {path.name} in {where}: name an export file, its folder, "
+        "or a quoted glob ('exports/**/*.csv.gz')."
+    )
 
 
 def file_format_of(path: Path, what: str = "FOCUS exports") -> str:
@@ -90,7 +106,7 @@ def find_files(paths: Sequence[str | Path], suffixes: tuple[str, ...] = SUFFIXES
         elif Path(text).is_file():
             found.append(Path(text))
         else:
-            raise IngestError(f"no such file or folder: {text}.", hint="Check the path.")
+            raise IngestError(f"no such file or folder: {text}.", hint=_missing_hint(Path(text)))
     unique: list[Path] = []
     for path in found:
         if path not in unique:

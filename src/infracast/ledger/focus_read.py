@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from infracast.errors import IngestError, did_you_mean
+from infracast.ledger.duckdb_errors import translate
 from infracast.ledger.files import file_format_of
 from infracast.ledger.headers import (
     check_not_empty,
@@ -130,7 +131,7 @@ def plan_file(con: duckdb.DuckDBPyConnection, path: Path) -> FilePlan:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source_sql}").fetchall()
     except duckdb.Error as exc:
-        raise IngestError(
+        raise translate(exc, con) or IngestError(
             f"{path}: cannot read it as {file_format}: {str(exc).splitlines()[0]}",
             hint="Check that the file is a complete FOCUS export (not truncated or zipped twice).",
         ) from exc

@@ -35,6 +35,7 @@ def check_ledger_path(target: Path, *, must_exist: bool) -> None:
             f"{target} is a folder, not a ledger file.",
             hint=f"Pass a file path such as {target / 'infracast.duckdb'} "
             "(--ledger or INFRACAST_LEDGER).",
+            file=target,
         )
     if target.exists():
         _check_contents(target)
@@ -43,11 +44,13 @@ def check_ledger_path(target: Path, *, must_exist: bool) -> None:
         raise LedgerError(
             f"no ledger at {target}.",
             hint="Ingest something first (infracast ingest FILE) or pass --ledger PATH.",
+            file=target,
         )
     if not target.parent.exists():
         raise LedgerError(
             f"cannot create the ledger {target}: folder {target.parent} does not exist.",
             hint="Create the folder or pass another --ledger PATH.",
+            file=target,
         )
 
 
@@ -62,13 +65,16 @@ def _check_contents(target: Path) -> None:
             f"{target} is an empty file, not a DuckDB ledger.",
             hint=f"Delete it to start a new ledger at that path, or {_NEW_LEDGER[0].lower()}"
             f"{_NEW_LEDGER[1:]}.",
+            file=target,
         )
     if head[_MAGIC_OFFSET : _MAGIC_OFFSET + len(_MAGIC)] == _MAGIC:
         return
     hint = f"{_NEW_LEDGER}, or the path of an existing ledger."
     if target.name.lower().endswith(_BILL_SUFFIXES):
         hint += f" To ingest this file into the ledger instead, run: infracast ingest {target}"
-    raise LedgerError(f"{target} is not a DuckDB ledger: it is {_describe(head)}.", hint=hint)
+    raise LedgerError(
+        f"{target} is not a DuckDB ledger: it is {_describe(head)}.", hint=hint, file=target
+    )
 
 
 def _describe(head: bytes) -> str:
@@ -102,10 +108,11 @@ def open_error(target: Path, exc: duckdb.IOException, *, read_only: bool) -> Led
         else:
             message = f"cannot write {target}: the folder {target.parent} {why}."
             hint = "Pass --ledger with a path in a writable folder (e.g. ~/infracast.duckdb)."
-        return LedgerError(message, hint=hint)
+        return LedgerError(message, hint=hint, file=target)
     return LedgerError(
         f"cannot open the ledger {target}: {text.splitlines()[0]}".rstrip("."),
         hint="Check that the path is a ledger file this user can read and write.",
+        file=target,
     )
 
 

@@ -6,7 +6,7 @@ may read it together. DuckDB does not wait: a second open fails at once with
 "Could not set lock on file". :func:`connect_waiting` retries that one error
 with a growing pause (50 ms doubling to 1 s) for up to ``timeout`` seconds,
 says once through ``on_wait`` that it is waiting and for whom, and then fails
-with a :class:`~infracast.errors.LedgerError` naming the holder. Every other
+with a :class:`~infracast.errors.LedgerBusyError` naming the holder. Every other
 error is raised at once.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from infracast.errors import LedgerError
+from infracast.errors import LedgerBusyError
 
 WaitCallback = Callable[[str], None]
 
@@ -108,7 +108,7 @@ def connect_waiting(
         pause = min(pause * 2, 1.0)
 
 
-def busy_error(path: Path, holder: LockHolder, timeout: float) -> LedgerError:
+def busy_error(path: Path, holder: LockHolder, timeout: float) -> LedgerBusyError:
     """The error for a ledger still locked after ``timeout`` seconds."""
     who = holder.describe() + (", which is reading it" if holder.reading else "")
     if timeout <= 0:
@@ -117,8 +117,9 @@ def busy_error(path: Path, holder: LockHolder, timeout: float) -> LedgerError:
     else:
         message = f"the ledger {path} is still in use by {who} after {timeout:g} s."
         wait = "or wait longer: INFRACAST_LOCK_TIMEOUT=300 (seconds; 0 fails at once)."
-    return LedgerError(
+    return LedgerBusyError(
         message,
         hint="DuckDB lets one process write a ledger at a time, and no other process read it "
         "meanwhile (readers can share it). Run again when that process has finished, " + wait,
+        file=path,
     )

@@ -39,8 +39,8 @@ from infracast.ledger.generated import (
 from infracast.ledger.records import IngestResult, already_ingested, utcnow
 from infracast.ledger.registers import load_register, validate_items
 from infracast.settings import Settings
+from infracast.vocabulary import currencies
 from infracast.vocabulary.cost_categories import COST_CATEGORIES
-from infracast.vocabulary.currencies import currencies
 
 FREQUENCIES = {"monthly": 1, "quarterly": 3, "yearly": 12, "one-time": 0}
 _SERVICE_CATEGORY = {"compute": "Compute", "storage": "Storage", "network": "Networking"}

@@ -9,7 +9,7 @@ same ``x_quarantine_id`` is refused row by row (reason ``already_resolved``).
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,10 @@ class QuarantineGroup:
     example: str  # the detail of the first such row
     billed_cost: Decimal | None  # sum of the costs that parsed
     currency: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object ``infracast quarantine list --format json`` prints per group."""
+        return asdict(self)
 
 
 def _where(ingest_id: int | None, reason: str | None, unresolved: bool) -> tuple[str, list[Any]]:
@@ -95,6 +99,28 @@ def quarantined_rows(
         "resolved_by_ingest_id",
     ]
     return [dict(zip(cols, r, strict=True)) for r in ledger.con.execute(sql, params).fetchall()]
+
+
+ROWS_LIMIT = 50
+"""How many rows ``infracast quarantine list --rows`` shows by default."""
+
+
+def list_quarantine(
+    ledger: Ledger,
+    *,
+    ingest_id: int | None = None,
+    reason: str | None = None,
+    rows: bool = False,
+    limit: int | None = ROWS_LIMIT,
+) -> list[dict[str, Any]]:
+    """What is in quarantine: one entry per ingest and reason (:func:`quarantine_summary`),
+    or with ``rows`` the rows themselves, resolved ones included, at most ``limit`` of
+    them (:func:`quarantined_rows`)."""
+    if rows:
+        return quarantined_rows(
+            ledger, ingest_id=ingest_id, reason=reason, unresolved=False, limit=limit
+        )
+    return [g.to_json() for g in quarantine_summary(ledger, ingest_id=ingest_id, reason=reason)]
 
 
 def export_quarantine(

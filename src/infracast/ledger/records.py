@@ -12,11 +12,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 
 from infracast.errors import QueryError
+
+if TYPE_CHECKING:
+    from infracast.ledger.connection import Ledger
 
 Status = Literal["ingested", "already_ingested", "replaced", "rejected"]
 Kind = Literal["focus", "usage", "assets", "manual"]
@@ -229,3 +232,13 @@ def list_ingests(
     cur = con.execute(sql)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+LOG_LIMIT = 50
+"""How many ingests ``infracast ingests`` shows by default."""
+
+
+def ingests(ledger: Ledger, *, limit: int | None = LOG_LIMIT) -> list[dict[str, Any]]:
+    """The ledger's ingest log, newest first: the ``limit`` latest files taken in (None:
+    all), each with its kind, source, status, row counts and time."""
+    return list_ingests(ledger.con, limit=limit)

@@ -60,7 +60,12 @@ def load_register(path: Path, list_key: str, label: str) -> Register:
     What cannot be read is listed in ``problems``; only a missing file raises.
     """
     if not path.is_file():
-        raise IngestError(f"no such file: {path}.", hint="Check the path.")
+        raise IngestError(
+            f"no such file: {path}.",
+            hint=f"Name the {label} file (.yaml, .yml or .csv); paths are relative to "
+            f"{Path.cwd()}.",
+            file=path,
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _load_csv(path)

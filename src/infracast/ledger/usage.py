@@ -21,6 +21,7 @@ import duckdb
 
 from infracast.errors import IngestError
 from infracast.ledger.connection import Ledger
+from infracast.ledger.duckdb_errors import translated
 from infracast.ledger.files import (
     ProgressCallback,
     find_files,
@@ -158,7 +159,8 @@ def ingest_usage(
     """
     batch = batch_id or new_batch_id()
     found = find_files(paths)
-    results = [_ingest_file(ledger, path, batch, progress) for path in found.files]
+    with translated(ledger.con, path=ledger.path):
+        results = [_ingest_file(ledger, path, batch, progress) for path in found.files]
     if results and (note := found.skipped_note()):
         results[0].notes.append(note)
     return results

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from infracast.errors import IngestError
+from infracast.ledger.duckdb_errors import translate
 from infracast.ledger.files import (
     file_format_of,
 )
@@ -108,7 +109,7 @@ def plan_usage_file(con: duckdb.DuckDBPyConnection, path: Path) -> UsagePlan:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {plan.source_sql()}").fetchall()
     except duckdb.Error as exc:
-        raise IngestError(
+        raise translate(exc, con) or IngestError(
             f"{path}: cannot read it as {plan.file_format}: {str(exc).splitlines()[0]}",
             hint="Check that the file is complete (not truncated, not compressed twice).",
         ) from exc

@@ -36,8 +36,7 @@ from infracast.ledger.numbers import (
     invalid_detail_sql,
     out_of_range_detail_sql,
 )
-from infracast.vocabulary import focus_spec
-from infracast.vocabulary.currencies import currencies
+from infracast.vocabulary import currencies, focus_spec
 
 # --- rules ---------------------------------------------------------------------------
 

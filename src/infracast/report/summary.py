@@ -259,13 +259,15 @@ _TEMPLATES = jinja2.Environment(
 def default_window(ledger: Ledger) -> tuple[str | None, str | None]:
     """The last 12 months of the ledger: from the first day of the month 11 months
     before the latest charge's month, to the end of that month."""
-    row = ledger.con.execute(
-        "SELECT date_trunc('month', max(ChargePeriodStart)) FROM charges"
-    ).fetchone()
-    if row is None or row[0] is None:
+    return last_months(analytics.coverage(ledger))
+
+
+def last_months(covered: analytics.Coverage, months: int = 12) -> tuple[str | None, str | None]:
+    """``[start, end)`` of the ``months`` months up to the latest charge's month (UTC)."""
+    last = covered.latest_start
+    if last is None:
         return None, None
-    last = row[0]
-    first_year, first_month = divmod(last.year * 12 + last.month - 1 - 11, 12)
+    first_year, first_month = divmod(last.year * 12 + last.month - months, 12)
     end_year, end_month = divmod(last.year * 12 + last.month, 12)
     return (
         f"{first_year:04d}-{first_month + 1:02d}-01",
@@ -285,22 +287,19 @@ def write_summary(
 
     Without ``start`` and ``end`` it covers the last 12 months of the ledger.
     """
+    covered = analytics.coverage(ledger)
     if start is None and end is None:
-        start, end = default_window(ledger)
+        start, end = last_months(covered)
     totals = analytics.costs(ledger, start=start, end=end)
-    row = ledger.con.execute(
-        "SELECT count(*), min(ChargePeriodStart), max(ChargePeriodEnd) FROM charges"
-    ).fetchone()
-    assert row is not None
     ingests = list_ingests(ledger.con)
     html = _TEMPLATES.get_template("summary.html").render(
         title=title,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__,
         ledger=str(ledger.path),
-        charges=row[0],
-        first=row[1],
-        last=row[2],
+        charges=covered.charges,
+        first=covered.first,
+        last=covered.last,
         start=start,
         end=end,
         totals=[
