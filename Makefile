@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck install bench clean
+.PHONY: demo test lint typecheck install bench clean golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/python -m pytest -n 2 -q
+
+# Rewrite the golden files (tests/golden/) from the current output; review with git diff.
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q -m golden --update-golden
+	git status --short tests/golden
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest

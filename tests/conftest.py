@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from infracast.ledger.connection import Ledger
 
 REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
 SHARED_DATA = Path(os.environ.get("INFRACAST_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
@@ -36,3 +38,47 @@ def ledger() -> Iterator[Ledger]:
     """A fresh in-memory ledger."""
     with Ledger.open(":memory:") as opened:
         yield opened
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the files under tests/golden/ from the current output instead of "
+        "comparing with them (make golden; review the change with git diff)",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """``golden(name, text)``: ``text`` must equal ``tests/golden/<name>``.
+
+    With ``--update-golden`` (``make golden``) the file is written instead, so a contract
+    changes only by a reviewed change of its golden file (docs/contributing.md).
+    """
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"no golden file {path.relative_to(REPO)}: run make golden to write it")
+        expected = path.read_text(encoding="utf-8")
+        if text != expected:
+            diff = difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"tests/golden/{name}",
+                tofile="output",
+            )
+            pytest.fail(
+                f"the output differs from tests/golden/{name}; if the change is intended, "
+                "run make golden and commit the file.\n" + "".join(diff),
+                pytrace=False,
+            )
+
+    return check
