@@ -35,6 +35,10 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
         ({"from_ledger": True}, "--from-ledger needs --project"),
         ({}, "no cash flows"),
         ({"currency": "USD"}, "no cash flows"),
+        # a ledger narrowing given without the ledger would be silently ignored
+        ({"cashflows": "a.csv", "start": "2026-01-01"}, "--from narrows the ledger"),
+        ({"project_spec": "p.yaml", "filters": ["team=a"], "end": "2026-02"}, "--to, --filter"),
+        ({"cashflows": "a.csv", "indirect_categories": "support"}, "--indirect-categories"),
     ],
 )
 def test_a_source_breaking_a_rule_is_a_config_error(fields: dict[str, Any], message: str) -> None:

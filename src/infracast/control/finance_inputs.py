@@ -106,6 +106,25 @@ class CashflowSource(BaseModel):
             raise ConfigError(
                 "--project names a ledger project.", hint="Add --from-ledger.", field="project"
             )
+        ledger_only = [
+            (flag, name)
+            for flag, name in (
+                ("--from", "start"),
+                ("--to", "end"),
+                ("--filter", "filters"),
+                ("--indirect-categories", "indirect_categories"),
+            )
+            if getattr(self, name)
+        ]
+        if ledger_only and not self.from_ledger:
+            flags = ", ".join(flag for flag, _ in ledger_only)
+            raise ConfigError(
+                f"{flags} {'narrows' if len(ledger_only) == 1 else 'narrow'} the ledger's "
+                "charges, but the costs come from "
+                f"{chosen[0] if chosen else 'no ledger'}.",
+                hint=f"Add --from-ledger --project P to read the ledger, or leave out {flags}.",
+                field=ledger_only[0][1],
+            )
         if self.from_ledger and not self.project:
             raise ConfigError(
                 "--from-ledger needs --project.",
