@@ -83,7 +83,8 @@ def test_interrupted_ingest_leaves_the_ledger_unchanged(
     before = snapshot(ledger_path)
     proc = start_and_wait_for_progress(ledger_path, big_file)
     os.kill(proc.pid, sig)
-    proc.wait(timeout=60)
+    # read what it still prints (a full pipe would block it) and give a loaded machine time
+    proc.communicate(timeout=240)
     assert proc.returncode != 0
     assert snapshot(ledger_path) == before
     # and the ledger still works: the same file now ingests completely
