@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.analytics
 	$(BIN)/python -m bench.demo
 	$(BIN)/python bench/estimate_calibration.py
+	$(BIN)/python -m bench.forecast --series 1000
+	$(BIN)/python -m bench.anomalies
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache infracast.duckdb infracast-demo

@@ -1,0 +1,111 @@
+"""backtest(): rolling-origin forecasts scored per model and series, against seasonal naive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from infracast.forecast import ForecastError, backtest
+from infracast.forecast.backtesting import score
+
+MakeFrame = Callable[..., pd.DataFrame]
+
+
+def test_a_perfect_forecast_scores_zero() -> None:
+    train = pd.DataFrame(
+        {"unique_id": "a", "ds": pd.date_range("2026-01-01", periods=4), "y": [1.0, 2, 4, 7]}
+    )
+    cv = pd.DataFrame(
+        {
+            "unique_id": "a",
+            "ds": pd.date_range("2026-01-05", periods=2),
+            "cutoff": pd.Timestamp("2026-01-04"),
+            "y": [10.0, 12.0],
+            "yhat": [10.0, 12.0],
+            "lo80": [9.0, 11.0],
+            "hi80": [11.0, 13.0],
+        }
+    )
+    perfect = score(cv, train, 1, (80,)).iloc[0]
+    assert (perfect["mase"], perfect["smape"], perfect["rmse"], perfect["coverage80"]) == (
+        0,
+        0,
+        0,
+        1,
+    )
+    # last value 7 for both days: errors 3 and 5, MAE 4; in-sample naive errors 1, 2, 3, scale 2
+    naive = score(cv.assign(yhat=7.0, lo80=6.0, hi80=8.0), train, 1, (80,)).iloc[0]
+    assert naive["mase"] == pytest.approx(2.0)
+    assert naive["rmse"] == pytest.approx(np.sqrt((9 + 25) / 2))
+    assert naive["smape"] == pytest.approx((3 / 17 + 5 / 19) / 2)
+    assert naive["coverage80"] == 0
+
+
+def test_naive_on_a_walk_of_unit_steps_has_a_mase_of_one(make_frame: MakeFrame) -> None:
+    # windows at cutoffs 2 and 3: forecasts 2 and 3 for actuals 3 and 2, errors 1 and 1;
+    # every in-sample step is ±1, so each window's scale is 1 and its MASE 1
+    df = make_frame([0, 1, 0, 1, 2, 3, 2])
+    result = backtest(df, 1, models=["naive"], n_windows=2, freq="D")
+    naive = result.metrics.set_index("model").loc["naive"]
+    assert naive["mase"] == pytest.approx(1.0)
+    assert naive["smape"] == pytest.approx((1 / 5 + 1 / 5) / 2)
+    assert naive["rmse"] == pytest.approx(1.0)
+    assert "MASE scaled by the naive error (lag 1): histories too short for 7." in result.notes
+
+
+def test_the_windows_roll_forward_to_the_last_observation(make_frame: MakeFrame) -> None:
+    result = backtest(make_frame(np.arange(30.0)), 3, models=["naive"], n_windows=3, step_size=2)
+    # the last window forecasts days 28-30 from day 27; the two before it start 2 and 4 earlier
+    cutoffs = sorted(result.cv["cutoff"].unique())
+    assert [c.day for c in cutoffs] == [23, 25, 27]
+    assert result.cv["ds"].max() == pd.Timestamp("2026-01-30")
+    assert (result.n_windows, result.step_size, result.h) == (3, 2, 3)
+
+
+def test_seasonal_naive_is_always_the_baseline(random_walks: pd.DataFrame) -> None:
+    result = backtest(random_walks, 7, models=["naive"], n_windows=2)
+    assert set(result.metrics["model"]) == {"naive", "seasonal_naive"}
+    baseline = result.metrics[result.metrics["model"] == "seasonal_naive"]
+    assert np.allclose(baseline["relative_mase"], 1.0)
+    naive = result.metrics[result.metrics["model"] == "naive"].set_index("unique_id")
+    ratio = naive["mase"] / baseline.set_index("unique_id")["mase"]
+    assert np.allclose(naive["relative_mase"], ratio)
+    assert list(result.summary["model"]) == sorted(
+        ["naive", "seasonal_naive"],
+        key=lambda m: result.summary.set_index("model").loc[m, "mase_mean"],
+    )
+    assert set(result.summary.columns) >= {"series", "mase_mean", "coverage80", "coverage95"}
+    assert result.summary.set_index("model").loc["seasonal_naive", "beats_seasonal_naive"] == 0
+
+
+def test_coverage_is_near_nominal_for_naive_on_gaussian_random_walks(
+    random_walks: pd.DataFrame,
+) -> None:
+    # naive's intervals are exact for a Gaussian random walk: 30 series x 4 windows x 7 days
+    result = backtest(random_walks, 7, models=["naive"], n_windows=4)
+    naive = result.summary.set_index("model").loc["naive"]
+    assert 0.70 <= naive["coverage80"] <= 0.90
+    assert 0.88 <= naive["coverage95"] <= 0.995
+    assert 0.7 <= naive["mase_mean"] <= 1.6  # on a random walk naive is as good as it gets
+
+
+def test_series_too_short_for_a_window_are_skipped_and_noted(make_frame: MakeFrame) -> None:
+    df = pd.concat([make_frame(np.arange(30.0)), make_frame([1, 2, 3], uid="new")])
+    result = backtest(df, 3, models=["naive"], n_windows=2)
+    assert set(result.metrics["unique_id"]) == {"a"}
+    # naive needs 2 periods of history, then h + (n_windows - 1) * step_size = 3 + 3 held out
+    assert "naive: 1 series shorter than 8 periods were not backtested." in result.notes
+
+
+def test_no_series_long_enough_is_an_error(make_frame: MakeFrame) -> None:
+    with pytest.raises(ForecastError, match="no series is long enough") as caught:
+        backtest(make_frame([1, 2, 3, 4]), 7, models=["naive"], n_windows=3)
+    assert "n_windows" in (caught.value.hint or "")
+
+
+def test_the_horizon_must_be_a_positive_whole_number(make_frame: MakeFrame) -> None:
+    with pytest.raises(ForecastError, match="whole number of periods"):
+        backtest(make_frame(np.arange(30.0)), 0, models=["naive"])
