@@ -19,6 +19,7 @@ PLAN_TABLES = {
     "plans",
     "plan_lines",
 }
+FORECAST_TABLES = {"forecasts", "forecast_points", "anomalies"}
 
 
 def _tables(ledger: Ledger) -> set[str]:
@@ -32,9 +33,18 @@ def _version(ledger: Ledger) -> int:
     return int(row[0])
 
 
+def _back_to_version_3(ledger: Ledger) -> None:
+    """Turn a new ledger back into what infracast wrote at schema version 3: no forecasts."""
+    for table in FORECAST_TABLES:
+        ledger.con.execute(f"DROP TABLE {table}")
+    ledger.con.execute("DROP SEQUENCE forecast_id_seq")
+    ledger.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+
+
 def _back_to_version_2(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 2: periods per
     provider only, 12 decimals, no row fingerprints."""
+    _back_to_version_3(ledger)
     con = ledger.con
     con.execute("DROP TABLE IF EXISTS v2_periods")
     con.execute(
@@ -68,6 +78,7 @@ _MONEY = [
 
 def _back_to_version_1(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 1."""
+    _back_to_version_3(ledger)
     for table in PLAN_TABLES:
         ledger.con.execute(f"DROP TABLE {table}")
     ledger.con.execute("DROP SEQUENCE alert_id_seq")
@@ -75,8 +86,25 @@ def _back_to_version_1(ledger: Ledger) -> None:
 
 
 def test_a_new_ledger_has_the_plan_tables_at_the_current_version(ledger: Ledger) -> None:
-    assert _tables(ledger) >= PLAN_TABLES
-    assert _version(ledger) == SCHEMA_VERSION == 3
+    assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES
+    assert _version(ledger) == SCHEMA_VERSION == 4
+
+
+def test_a_version_3_ledger_gains_the_forecast_tables_and_keeps_its_charges(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.duckdb"
+    with Ledger.open(path) as ledger:
+        _back_to_version_3(ledger)
+        ledger.con.execute(
+            "INSERT INTO charges (x_ingest_id, x_source, x_cost_category, BilledCost) "
+            "VALUES (1, 'focus', 'compute', 12.5)"
+        )
+        assert not _tables(ledger) & FORECAST_TABLES
+    with Ledger.open(path) as ledger:
+        assert _tables(ledger) >= FORECAST_TABLES
+        assert _version(ledger) == 4
+        assert ledger.con.execute("SELECT sum(BilledCost) FROM charges").fetchone() == (12.5,)
 
 
 def test_a_version_1_ledger_gains_the_plan_tables_and_keeps_its_charges(tmp_path: Path) -> None:

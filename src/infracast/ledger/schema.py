@@ -27,6 +27,11 @@ The plans side (migration 2, DESIGN.md "Plans"):
 - ``plans``, ``plan_lines``: estimates and project budgets saved as plans, their
   planned charges by month, project and cost category with the price source and date.
 
+Migration 4 (issue 12): ``forecasts`` (one row per forecast run: scope, model,
+settings, training window, horizon, interval levels, backtest errors, time) with
+its ``forecast_points``, and ``anomalies`` (each flagged point once per scope,
+with its drivers and when it was alerted).
+
 Migration 3 (issue 10): money keeps 18 decimals (DECIMAL(38, 18) instead of 12) in
 ``charges``, ``ingest_periods`` and ``quarantine``; every FOCUS charge gets its row
 fingerprint ``x_row_hash`` (fingerprint.py); ``ingest_periods`` gains the billing
@@ -44,7 +49,7 @@ from infracast.ledger.fingerprint import backfill_sql, stamp
 from infracast.vocabulary import focus_spec
 from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -309,6 +314,50 @@ _MIGRATIONS: dict[int, list[str | Callable[[duckdb.DuckDBPyConnection], None]]] 
         f"ALTER TABLE charges ADD COLUMN IF NOT EXISTS x_row_hash {X_COLUMNS['x_row_hash']}",
         "ALTER TABLE ingest_periods ADD COLUMN IF NOT EXISTS billing_account_id VARCHAR",
         "ALTER TABLE ingest_periods ADD COLUMN IF NOT EXISTS invoice_id VARCHAR",
+    ],
+    4: [
+        "CREATE SEQUENCE forecast_id_seq START 1",
+        """CREATE TABLE forecasts (
+            forecast_id BIGINT NOT NULL PRIMARY KEY,
+            input_key VARCHAR NOT NULL UNIQUE, -- hash of scope, data, model and settings
+            kind VARCHAR NOT NULL,             -- cost | gpu_hours | file
+            scope JSON NOT NULL,               -- what was forecast: by, grain, filters, file
+            model VARCHAR NOT NULL,            -- as asked: auto, ets, theta, ...
+            params JSON NOT NULL,              -- the settings: windows, season length, ...
+            freq VARCHAR NOT NULL,
+            horizon INTEGER NOT NULL,
+            levels DOUBLE[] NOT NULL,          -- interval levels, percent: [80, 95]
+            train_start TIMESTAMP,
+            train_end TIMESTAMP,               -- last period of the history used
+            series INTEGER NOT NULL,
+            backtest JSON NOT NULL,            -- per series: chosen model, errors, coverage
+            notes JSON NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE forecast_points (
+            forecast_id BIGINT NOT NULL,
+            unique_id VARCHAR NOT NULL,
+            ds TIMESTAMP NOT NULL,
+            model VARCHAR NOT NULL,            -- the model that made the point
+            yhat DOUBLE NOT NULL,
+            lo DOUBLE[] NOT NULL,              -- one bound per level of the forecast
+            hi DOUBLE[] NOT NULL
+        )""",
+        """CREATE TABLE anomalies (
+            scope_key VARCHAR NOT NULL,        -- hash of what was scanned (by, grain, file)
+            scope JSON NOT NULL,
+            unique_id VARCHAR NOT NULL,
+            ds TIMESTAMP NOT NULL,
+            y DOUBLE NOT NULL,
+            expected DOUBLE,
+            lo DOUBLE,
+            hi DOUBLE,
+            score DOUBLE NOT NULL,
+            drivers JSON,                      -- [{dimension, value, change, share}]
+            detected_at TIMESTAMP NOT NULL,
+            alerted_at TIMESTAMP,              -- set once the anomaly was alerted
+            PRIMARY KEY (scope_key, unique_id, ds)
+        )""",
     ],
 }
 # Steps that read every FOCUS column, run once the charges table has them all.
