@@ -134,3 +134,27 @@ def test_intervals_nest_whatever_the_history(steps: list[float], name: str) -> N
     out = fit_predict(prepare(df, freq="D"), name, 5)
     assert (out["lo95"] <= out["lo80"] + 1e-9).all() and (out["lo80"] <= out["yhat"] + 1e-9).all()
     assert (out["yhat"] <= out["hi80"] + 1e-9).all() and (out["hi80"] <= out["hi95"] + 1e-9).all()
+
+
+def test_the_ets_backtest_holds_out_the_windows_statsforecast_does(
+    random_walks: pd.DataFrame,
+) -> None:
+    # series of unequal length: the cutoffs are per series, counted from each end
+    uneven = random_walks[~((random_walks.unique_id == "s00") & (random_walks.ds < "2026-01-11"))]
+    series = prepare(uneven, freq="D")
+    keys = ["unique_id", "ds", "cutoff"]
+    ets = cross_validate(series, "ets", 7, n_windows=3, step_size=5)
+    naive = cross_validate(series, "naive", 7, n_windows=3, step_size=5)
+    ets, naive = (f.sort_values(keys).reset_index(drop=True) for f in (ets, naive))
+    assert ets[keys].equals(naive[keys]) and len(ets) == 30 * 3 * 7
+    assert np.allclose(ets["y"], naive["y"])
+
+
+def test_an_ets_backtest_window_is_the_forecast_from_its_cutoff(trended: pd.DataFrame) -> None:
+    series = prepare(trended, freq="D")
+    cv = cross_validate(series, "ets", 5, n_windows=2, step_size=5)
+    first = cv[cv.cutoff == cv.cutoff.min()]
+    history = prepare(trended[trended.ds <= first.cutoff.iloc[0]], freq="D")
+    direct = fit_predict(history, "ets", 5)
+    assert np.allclose(first["yhat"].to_numpy(), direct["yhat"].to_numpy())
+    assert np.allclose(first["lo95"].to_numpy(), direct["lo95"].to_numpy())

@@ -1,6 +1,8 @@
 """The forecasting models by name, each with prediction intervals at the requested levels.
 
-Statistical models are statsforecast's, with their native (model-based) intervals; the
+Statistical models are statsforecast's, with their native (model-based) intervals, except
+``ets``: infracast's exponential smoothing fitted to all series at once
+(:mod:`infracast.forecast._fast_ets`, additive forms, analytic intervals); the
 ``regression`` and ``global`` models are mlforecast's, with conformal intervals calibrated on
 rolling windows of the history. Every function returns the same columns whatever the model:
 ``unique_id, ds, yhat, lo80, hi80, lo95, hi95`` (for the levels asked), plus ``cutoff`` and ``y``
@@ -22,9 +24,10 @@ from mlforecast.target_transforms import Differences, LocalStandardScaler
 from mlforecast.utils import PredictionIntervals
 from sklearn.linear_model import LinearRegression
 from statsforecast import StatsForecast
-from statsforecast.models import AutoARIMA, AutoETS, Naive, SeasonalNaive, Theta
+from statsforecast.models import AutoARIMA, Naive, SeasonalNaive, Theta
 
 from infracast.errors import did_you_mean
+from infracast.forecast._ets_model import ets_cross_validate, ets_fit_predict
 from infracast.forecast.exceptions import ForecastError
 from infracast.forecast.frames import SeriesFrame, require_length
 
@@ -80,7 +83,7 @@ def min_length(name: str, season_length: int, h: int) -> int:
     needed = {
         "naive": 2,
         "seasonal_naive": m + 1,
-        "ets": 8,  # seasonal terms are dropped below two full seasons
+        "ets": 5,  # the season is dropped below two full seasons and one period
         "theta": 8,
         "arima": 10,
         "regression": 2 * h + m + 4,  # two conformal windows, then a line with calendar terms
@@ -97,8 +100,6 @@ def _stats_model(name: str, series: SeriesFrame) -> Any:
         return Naive(alias=name)
     if name == "seasonal_naive":
         return SeasonalNaive(season_length=m, alias=name)
-    if name == "ets":
-        return AutoETS(season_length=seasonal, alias=name)
     if name == "theta":
         return Theta(
             season_length=seasonal, alias=name
@@ -234,6 +235,8 @@ def fit_predict(
     check_model(name)
     level = check_levels(level)
     require_length(series, min_length(name, series.season_length, h), f'model "{name}"')
+    if name == "ets":
+        return ets_fit_predict(series, h, level)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if name in STATISTICAL:
@@ -272,6 +275,8 @@ def cross_validate(
     held_out = h + (n_windows - 1) * step_size
     needed = min_length(name, series.season_length, h) + held_out
     require_length(series, needed, f'a backtest of "{name}" with {n_windows} windows')
+    if name == "ets":  # refits every window: one vectorized fit per window is cheap
+        return ets_cross_validate(series, h, n_windows, step_size, level)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if name in STATISTICAL:
