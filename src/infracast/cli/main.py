@@ -20,6 +20,7 @@ from infracast.cli import (
     quarantine,
 )
 from infracast.cli.common import err
+from infracast.cli.forecast import forecast
 from infracast.cli.ingest import ingest, ingests
 from infracast.cli.report import report
 from infracast.errors import InfracastError, InterruptError
@@ -47,6 +48,7 @@ app.command()(analytics.movers)
 app.command()(analytics.savings)
 app.command()(analytics.gpu)
 app.command()(analytics.showback)
+app.command()(forecast)
 app.command()(report)
 
 

@@ -55,6 +55,12 @@ from infracast.control.finance_api import (
     finance_simulate,
 )
 from infracast.control.finance_inputs import CashflowSource, cashflow_source
+from infracast.control.forecasting import (
+    CostForecast,
+    forecast,
+    forecast_costs,
+    forecast_file,
+)
 from infracast.control.plans import (
     Feedback,
     Plan,
@@ -126,6 +132,7 @@ __all__ = [
     "BudgetPeriod",
     "BudgetStatus",
     "CashflowSource",
+    "CostForecast",
     "Delivery",
     "EarnedValue",
     "EarnedValueMetrics",
@@ -171,6 +178,9 @@ __all__ = [
     "finance_sensitivity",
     "finance_simulate",
     "finish_plan",
+    "forecast",
+    "forecast_costs",
+    "forecast_file",
     "forecast_period_spend",
     "get_budget",
     "ledger_cashflows",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from infracast.forecast._fast_ets_frame import forecast_frame
+from infracast.forecast.exceptions import FastETSError
 from infracast.forecast.frames import SeriesFrame
 
 
@@ -32,11 +33,25 @@ def _by_season(series: SeriesFrame) -> list[tuple[pd.DataFrame, int]]:
 
 
 def ets_fit_predict(series: SeriesFrame, h: int, level: Sequence[int]) -> pd.DataFrame:
-    """``unique_id, ds, yhat`` and the intervals, ``h`` periods past each series' end."""
-    parts = [
-        forecast_frame(part, h, season, level=tuple(level)) for part, season in _by_season(series)
-    ]
+    """``unique_id, ds, yhat`` and the intervals, ``h`` periods past each series' end.
+
+    Times go to the fitter as period numbers on one calendar of ``series.freq`` (months
+    and weeks are not a fixed number of seconds) and come back as dates."""
+    first = series.df["ds"].min()
+    periods = len(pd.date_range(first, series.df["ds"].max(), freq=series.freq))
+    grid = pd.date_range(first, periods=periods + h + 1, freq=series.freq)
+    parts = []
+    for part, season in _by_season(series):
+        numbered = part.assign(ds=grid.get_indexer(part["ds"]))
+        if (numbered["ds"] < 0).any():
+            raise FastETSError(
+                f"some times are not on the {series.freq} calendar that starts {first}.",
+                hint="Give every series the same frequency and anchor (e.g. month starts).",
+                field="ds",
+            )
+        parts.append(forecast_frame(numbered, h, season, level=tuple(level)))
     out = pd.concat(parts, ignore_index=True)
+    out["ds"] = grid[out["ds"].to_numpy()]
     return out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
 
 
