@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from infracast.forecast import ForecastError, backtest
-from infracast.forecast.backtesting import score
+from infracast.forecast.backtesting import calibration, score
 
 MakeFrame = Callable[..., pd.DataFrame]
 
@@ -109,3 +109,33 @@ def test_no_series_long_enough_is_an_error(make_frame: MakeFrame) -> None:
 def test_the_horizon_must_be_a_positive_whole_number(make_frame: MakeFrame) -> None:
     with pytest.raises(ForecastError, match="whole number of periods"):
         backtest(make_frame(np.arange(30.0)), 0, models=["naive"])
+
+
+def _cv(errors: list[float]) -> pd.DataFrame:
+    """Backtest rows with yhat 0 and 95% bounds -1 and +2 (half-widths 1 below, 2 above)."""
+    n = len(errors)
+    return pd.DataFrame(
+        {
+            "unique_id": "a",
+            "model": "ets",
+            "y": errors,
+            "yhat": 0.0,
+            "lo95": -1.0,
+            "hi95": [2.0] * n,
+        }
+    )
+
+
+def test_calibration_is_the_conformal_quantile_of_the_scaled_errors() -> None:
+    # 19 points: scores |y| / half-width on the side of y; rank ceil(20 * 0.95) = 19, the
+    # largest. Above: 0.2 .. 3.4 over 2 -> 0.1 .. 1.7; below: -0.9 over 1 -> 0.9.
+    errors = [0.2 * k for k in range(1, 18)] + [-0.9, 0.0]
+    factors = calibration(_cv(errors), [95])
+    assert factors.loc[0, "n"] == 19
+    assert factors.loc[0, "f95"] == pytest.approx(1.7)
+
+
+def test_calibration_needs_enough_points_for_the_level() -> None:
+    # 18 points: rank ceil(19 * 0.95) = 19 is beyond them, so no factor
+    factors = calibration(_cv([0.5] * 18), [95])
+    assert np.isnan(factors.loc[0, "f95"])

@@ -150,3 +150,38 @@ def test_bad_arguments_are_refused_with_a_hint(
     with pytest.raises(ForecastError, match=message) as caught:
         forecast(seasonal, 7, **kwargs)  # type: ignore[arg-type]
     assert caught.value.hint
+
+
+def test_auto_tries_the_week_before_on_hourly_data(make_frame: MakeFrame) -> None:
+    # three weeks repeating one seeded week of 168 different hours: only the value a week
+    # earlier forecasts it exactly (the day before does not)
+    week = np.random.default_rng(5).uniform(0, 10, 168)
+    result = forecast(make_frame(np.tile(week, 3), freq="h"), 24)
+    assert list(result.choices["model"]) == ["weekly_naive"]
+    assert np.allclose(result.forecast["yhat"], week[:24])
+    assert "among ets, seasonal_naive, weekly_naive" in result.choices["reason"].iloc[0]
+
+
+def test_auto_on_hourly_data_too_short_for_a_week_does_not_try_it(make_frame: MakeFrame) -> None:
+    # 200 hours: a week and one hour (169) plus the 72 held out do not fit
+    result = forecast(make_frame(np.arange(200.0) % 24, freq="h"), 24)
+    assert "weekly_naive" not in result.choices["reason"].iloc[0]
+
+
+def test_auto_widens_intervals_its_backtest_found_too_narrow(random_walks: pd.DataFrame) -> None:
+    result = forecast(random_walks, 7)
+    merged = result.forecast.merge(
+        pd.concat(
+            fit_predict(prepare(random_walks[random_walks["unique_id"] == uid]), str(m), 7)
+            for uid, m in zip(result.choices["unique_id"], result.choices["model"], strict=True)
+        ),
+        on=["unique_id", "ds"],
+        suffixes=("", "_model"),
+    )
+    assert (merged["yhat"] == merged["yhat_model"]).all()
+    for lv in (80, 95):  # never narrower than the model's own interval
+        assert (merged[f"lo{lv}"] <= merged[f"lo{lv}_model"] + 1e-9).all()
+        assert (merged[f"hi{lv}"] >= merged[f"hi{lv}_model"] - 1e-9).all()
+    widened = merged["hi95"] > merged["hi95_model"] + 1e-9
+    assert widened.any()
+    assert any("widened to their backtest errors" in note for note in result.notes)

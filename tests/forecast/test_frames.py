@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from infracast.forecast import ForecastError, infer_freq, normalise_freq, prepare, season_length
-from infracast.forecast.frames import require_length
+from infracast.forecast.frames import require_length, weekly_season
 
 MakeFrame = Callable[..., pd.DataFrame]
 
@@ -102,6 +102,15 @@ def test_an_unknown_frequency_lists_the_valid_ones() -> None:
 )
 def test_season_length_follows_the_frequency(freq: str, season: int) -> None:
     assert season_length(freq) == season
+
+
+@pytest.mark.parametrize(
+    ("freq", "week"),
+    [("h", 168), ("30min", 336), ("D", 7), ("W", 52), ("MS", 12), ("2D", 1)],
+)
+def test_the_weekly_season_counts_the_periods_of_a_week(freq: str, week: int) -> None:
+    # 24 hours x 7 days; 48 half hours x 7; longer periods keep their main season
+    assert weekly_season(freq) == week
 
 
 @pytest.mark.parametrize("freq", ["D", "h", "MS", "W-SUN", "5min"])

@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infracast.forecast import MODELS, ForecastError, prepare
-from infracast.forecast.models import INTERVALS, check_levels, cross_validate, fit_predict
+from infracast.forecast.models import (
+    INTERVALS,
+    check_levels,
+    cross_validate,
+    fit_predict,
+    min_length,
+)
 
 from .conftest import WEEK
 
@@ -30,6 +36,18 @@ def test_seasonal_naive_repeats_the_last_season(seasonal: pd.DataFrame) -> None:
     out = fit_predict(prepare(seasonal), "seasonal_naive", 10)
     # eight whole weeks of history from a Monday: the next ten days are WEEK, then WEEK[:3]
     assert list(out["yhat"]) == [*WEEK, *WEEK[:3]]
+
+
+def test_weekly_naive_repeats_the_hour_one_week_earlier(make_frame: MakeFrame) -> None:
+    # three weeks of hourly values 0 .. 503: the forecast of hour 504 + k is hour 336 + k
+    out = fit_predict(prepare(make_frame(np.arange(504.0), freq="h")), "weekly_naive", 24)
+    assert out["yhat"].tolist() == list(np.arange(336.0, 360.0))
+    assert out["ds"].iloc[0] == pd.Timestamp("2026-01-22 00:00")
+
+
+def test_weekly_naive_needs_a_week_and_one_hour() -> None:
+    assert min_length("weekly_naive", 24, 24, week=168) == 169
+    assert min_length("weekly_naive", 7, 7) == 8  # daily data: the season is the week
 
 
 def test_intervals_widen_with_the_level_and_the_horizon(make_frame: MakeFrame) -> None:
@@ -57,6 +75,7 @@ def test_statistical_models_have_native_intervals_and_learned_ones_conformal() -
     assert INTERVALS == {
         "naive": "native",
         "seasonal_naive": "native",
+        "weekly_naive": "native",
         "ets": "native",
         "theta": "native",
         "arima": "native",

@@ -25,7 +25,7 @@ from infracast.forecast.models import (
     check_levels,
     check_model,
     cross_validate,
-    min_length,
+    needs,
 )
 
 BASELINE = "seasonal_naive"
@@ -98,6 +98,44 @@ def score(cv: pd.DataFrame, train: pd.DataFrame, season: int, level: Sequence[in
     return per_series[cols].reset_index()
 
 
+def calibration(cv: pd.DataFrame, level: Sequence[int]) -> pd.DataFrame:
+    """Per series and model, the factor ``f{level}`` that scales each interval's half-widths
+    so that it would have held ``level`` % of the backtest's actuals, and ``n`` the points.
+
+    Split conformal prediction with normalised scores (Papadopoulos et al., "Inductive
+    confidence machines for regression", ECML 2002; Lei et al., "Distribution-free predictive
+    inference for regression", JASA 2018, 5.2): each held-out point scores ``|y - yhat| / w``,
+    ``w`` the interval's half-width on the side of ``y``; the factor is the
+    ``ceil((n + 1) level / 100)``-th smallest of the ``n`` scores, so the model keeps the shape
+    of its intervals (their growth with the horizon) and the backtest sets their scale. NaN
+    when ``n`` is too small for that rank (19 points for 95%) or the score is infinite.
+    """
+    if cv.empty:
+        return pd.DataFrame(columns=["unique_id", "model", "n", *(f"f{lv}" for lv in level)])
+    error = (cv["y"] - cv["yhat"]).to_numpy(float)
+    keys = cv[["unique_id", "model"]]
+    scores = {}
+    for lv in level:
+        width = np.where(error >= 0, cv[f"hi{lv}"] - cv["yhat"], cv["yhat"] - cv[f"lo{lv}"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores[f"f{lv}"] = np.where(np.abs(error) == 0, 0.0, np.abs(error) / width)
+    frame = keys.assign(**scores)
+    grouped = frame.groupby(["unique_id", "model"], sort=False)
+    out = grouped.size().rename("n").to_frame()
+    for lv in level:
+        out[f"f{lv}"] = grouped[f"f{lv}"].agg(partial(_conformal_quantile, level=lv))
+    return out.reset_index()
+
+
+def _conformal_quantile(scores: pd.Series, level: int) -> float:
+    """The ``ceil((n + 1) level / 100)``-th smallest score; NaN if beyond ``n`` or infinite."""
+    values = np.sort(scores.to_numpy(float))
+    rank = int(np.ceil((len(values) + 1) * level / 100.0))
+    if rank > len(values) or not np.isfinite(values[rank - 1]):
+        return float("nan")
+    return float(values[rank - 1])
+
+
 def run_backtest(
     series: SeriesFrame,
     h: int,
@@ -123,7 +161,7 @@ def run_backtest(
     lengths = series.lengths
     notes: list[str] = []
     season = series.season_length
-    fewest = min(min_length(n, series.season_length, h) for n in names)
+    fewest = min(needs(n, series, h) for n in names)
     scored = lengths[lengths >= fewest + held_out(h, n_windows, step)]
     shortest_train = int(scored.min() if len(scored) else 0) - held_out(h, n_windows, step)
     if season > 1 and shortest_train <= season:
@@ -132,7 +170,7 @@ def run_backtest(
     frames, scores = [], []
     train = series.df[["unique_id", "ds", "y"]]
     for name in names:
-        needed = min_length(name, series.season_length, h) + held_out(h, n_windows, step)
+        needed = needs(name, series, h) + held_out(h, n_windows, step)
         ok = lengths.index[lengths >= needed]
         if len(ok) < len(lengths):
             notes.append(

@@ -10,13 +10,26 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from infracast.forecast.backtesting import BacktestResult, check_horizon, held_out, run_backtest
-from infracast.forecast.frames import GapPolicy, SeriesFrame, prepare, require_length
+from infracast.forecast.backtesting import (
+    BacktestResult,
+    calibration,
+    check_horizon,
+    held_out,
+    run_backtest,
+)
+from infracast.forecast.frames import (
+    GapPolicy,
+    SeriesFrame,
+    prepare,
+    require_length,
+    weekly_season,
+)
 from infracast.forecast.models import (
     INTERVALS,
     check_levels,
@@ -24,6 +37,7 @@ from infracast.forecast.models import (
     fit_predict,
     interval_columns,
     min_length,
+    needs,
 )
 
 # The default candidates of model="auto". Theta and the global model are not among them:
@@ -32,6 +46,9 @@ from infracast.forecast.models import (
 # where ETS is better), and the global model changed nothing for twice the time.
 # candidates= puts them in.
 AUTO_CANDIDATES: tuple[str, ...] = ("seasonal_naive", "ets")
+# Sub-daily demand repeats by the week as well as by the day; with hourly data auto also
+# tries the value a week earlier (weekly_naive) when a series is long enough to backtest
+# it. Added for the weekly cycle of cluster demand, not tuned on bench/traces.py's scores.
 
 
 @dataclass(frozen=True)
@@ -111,12 +128,16 @@ def _pick(metrics: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
 
 
 def _candidates(
-    series: SeriesFrame, given: Sequence[str] | None, X_df: pd.DataFrame | None
+    series: SeriesFrame, given: Sequence[str] | None, X_df: pd.DataFrame | None, h: int, room: int
 ) -> tuple[list[str], list[str]]:
+    """The candidates of auto; ``room``: the periods the backtest holds out."""
     notes: list[str] = []
     if given is not None:
         return [check_model(c) for c in given], notes
     chosen = list(AUTO_CANDIDATES)
+    weekly = weekly_season(series.freq) > series.season_length
+    if weekly and series.lengths.max() >= needs("weekly_naive", series, h) + room:
+        chosen.append("weekly_naive")
     if series.drivers and X_df is not None:
         chosen.append("regression")
     elif series.drivers:
@@ -150,7 +171,7 @@ def _auto(
     ]
     short = sorted(set(series.df["unique_id"]) - set(best["unique_id"]))
     if short:
-        shortest = {c: min_length(c, series.season_length, h) for c in candidates}
+        shortest = {c: needs(c, series, h) for c in candidates}
         need = min(shortest.values()) + held_out(h, n_windows, step)
         fallback = _fallback(series, h, short)
         rows = [
@@ -190,6 +211,36 @@ def _fit_by_choice(
     )
 
 
+def _calibrated(
+    fcst: pd.DataFrame, result: BacktestResult, level: tuple[int, ...]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Each series' intervals widened to the backtest errors of its chosen model
+    (:func:`~infracast.forecast.backtesting.calibration`), never narrowed: the model was
+    chosen for its small errors on those very windows, so they understate its errors, and
+    three windows are few. Kept where the backtest is too short for a level; nested levels
+    stay nested."""
+    factors = calibration(result.cv, level)
+    out = fcst.merge(factors, on=["unique_id", "model"], how="left")
+    notes = []
+    for lv in level:
+        f = out[f"f{lv}"].clip(lower=1.0)
+        done = out[f"f{lv}"] > 1.0
+        if not done.any():
+            continue
+        lo, hi, mid = out[f"lo{lv}"], out[f"hi{lv}"], out["yhat"]
+        out.loc[done, f"lo{lv}"] = (mid - f * (mid - lo))[done]
+        out.loc[done, f"hi{lv}"] = (mid + f * (hi - mid))[done]
+        per_series = out.loc[done].groupby("unique_id")[f"f{lv}"].first()
+        notes.append(
+            f"{lv}% intervals of {len(per_series)} series widened to their backtest errors "
+            f"(conformal; median factor {per_series.median():.2f})."
+        )
+    for inner, outer in pairwise(level):
+        out[f"lo{outer}"] = np.minimum(out[f"lo{outer}"], out[f"lo{inner}"])
+        out[f"hi{outer}"] = np.maximum(out[f"hi{outer}"], out[f"hi{inner}"])
+    return out[fcst.columns], notes
+
+
 def _rename_future(X_df: pd.DataFrame, id_col: str, time_col: str, default_id: str) -> pd.DataFrame:
     out = X_df.rename(columns={id_col: "unique_id", time_col: "ds"})
     return out if "unique_id" in out.columns else out.assign(unique_id=default_id)
@@ -216,12 +267,14 @@ def forecast(
 ) -> ForecastResult:
     """Forecast ``h`` periods of every series in a long frame, with intervals at ``level``.
 
-    ``model`` is one of ``naive, seasonal_naive, ets, theta, arima, regression, global``, or
-    ``"auto"``: per series, the candidate (default ``seasonal_naive, theta, ets, global``, plus
-    ``regression`` when drivers and ``X_df`` are given) with the lowest MASE over ``n_windows``
-    rolling-origin windows. A named model is also backtested (``evaluate=False`` skips it) so
-    its MASE and coverage stand beside the forecast. ``X_df`` holds the future driver values
-    (columns ``unique_id, ds`` and the drivers) that ``regression`` needs.
+    ``model`` is one of ``naive, seasonal_naive, weekly_naive, ets, theta, arima,
+    regression, global``, or ``"auto"``: per series, the candidate (default
+    ``seasonal_naive, ets``, plus ``weekly_naive`` for data below a day and ``regression``
+    when drivers and ``X_df`` are given) with the lowest MASE over ``n_windows``
+    rolling-origin windows, its intervals widened where they held less than their level of
+    that backtest's actuals. A named model is also backtested (``evaluate=False`` skips it)
+    so its MASE and coverage stand beside the forecast. ``X_df`` holds the future driver
+    values (columns ``unique_id, ds`` and the drivers) that ``regression`` needs.
     """
     h = check_horizon(h)
     levels = check_levels(level)
@@ -237,7 +290,7 @@ def forecast(
     notes = list(series.notes)
     result: BacktestResult | None = None
     if model == "auto":
-        names, more = _candidates(series, candidates, future)
+        names, more = _candidates(series, candidates, future, h, held_out(h, n_windows, step))
         notes += more
         choice, result = _auto(series, h, levels, names, n_windows, step)
     else:
@@ -258,6 +311,9 @@ def forecast(
     fcst = _fit_by_choice(series, h, levels, choice, future)
     for name in sorted(set(choice["model"])):
         notes.append(f"{name}: {INTERVALS[name]} prediction intervals.")
+    if model == "auto" and result is not None:
+        fcst, more = _calibrated(fcst, result, levels)
+        notes += more
     window = series.df.groupby("unique_id")["ds"].agg(
         train_start="min", train_end="max", n_obs="size"
     )

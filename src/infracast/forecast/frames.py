@@ -108,6 +108,18 @@ def season_length(freq: str) -> int:
     return 1
 
 
+def weekly_season(freq: str) -> int:
+    """Periods in a week for frequencies that divide a day (``h`` → 168, ``D`` → 7), else
+    :func:`season_length` (``W`` → 52, ``MS`` → 12): the longer cycle of sub-daily data,
+    whose demand repeats by the week as well as by the day."""
+    offset = to_offset(normalise_freq(freq))
+    if isinstance(offset, pd.offsets.Tick):
+        per_day = _DAY_SECONDS / pd.Timedelta(offset).total_seconds()
+        if per_day >= 1 and per_day.is_integer():
+            return 7 * int(per_day)
+    return season_length(freq)
+
+
 def infer_freq(df: pd.DataFrame) -> str:
     """The most common frequency pandas infers per series of a long frame (``ds`` sorted)."""
     found: Counter[str] = Counter()

@@ -29,18 +29,26 @@ from statsforecast.models import AutoARIMA, Naive, SeasonalNaive, Theta
 from infracast.errors import did_you_mean
 from infracast.forecast._ets_model import ets_cross_validate, ets_fit_predict
 from infracast.forecast.exceptions import ForecastError
-from infracast.forecast.frames import SeriesFrame, require_length
+from infracast.forecast.frames import SeriesFrame, require_length, weekly_season
 
 MODELS: tuple[str, ...] = (
     "naive",
     "seasonal_naive",
+    "weekly_naive",
     "ets",
     "theta",
     "arima",
     "regression",
     "global",
 )
-STATISTICAL: tuple[str, ...] = ("naive", "seasonal_naive", "ets", "theta", "arima")
+STATISTICAL: tuple[str, ...] = (
+    "naive",
+    "seasonal_naive",
+    "weekly_naive",
+    "ets",
+    "theta",
+    "arima",
+)
 # How each model gets its intervals (reported with every forecast).
 INTERVALS: dict[str, str] = {name: "native" for name in STATISTICAL} | {
     "regression": "conformal",
@@ -77,12 +85,15 @@ def interval_columns(level: Sequence[int]) -> list[str]:
     return [f"{side}{lv}" for lv in level for side in ("lo", "hi")]
 
 
-def min_length(name: str, season_length: int, h: int) -> int:
-    """Fewest observations a series needs for ``name`` to fit and give intervals."""
+def min_length(name: str, season_length: int, h: int, week: int | None = None) -> int:
+    """Fewest observations a series needs for ``name`` to fit and give intervals; ``week``
+    is the weekly cycle (:func:`~infracast.forecast.frames.weekly_season`, default the
+    season) that ``weekly_naive`` repeats."""
     m = season_length
     needed = {
         "naive": 2,
         "seasonal_naive": m + 1,
+        "weekly_naive": (week or m) + 1,
         "ets": 5,  # the season is dropped below two full seasons and one period
         "theta": 8,
         "arima": 10,
@@ -90,6 +101,11 @@ def min_length(name: str, season_length: int, h: int) -> int:
         "global": 2 * h + 2 * m + 4,  # two conformal windows after the lags and rolling means
     }
     return needed[check_model(name)]
+
+
+def needs(name: str, series: SeriesFrame, h: int) -> int:
+    """:func:`min_length` of ``name`` for the frequency of ``series``."""
+    return min_length(name, series.season_length, h, weekly_season(series.freq))
 
 
 def _stats_model(name: str, series: SeriesFrame) -> Any:
@@ -100,6 +116,8 @@ def _stats_model(name: str, series: SeriesFrame) -> Any:
         return Naive(alias=name)
     if name == "seasonal_naive":
         return SeasonalNaive(season_length=m, alias=name)
+    if name == "weekly_naive":  # the value one week earlier (hourly data: 168 hours)
+        return SeasonalNaive(season_length=weekly_season(series.freq), alias=name)
     if name == "theta":
         return Theta(
             season_length=seasonal, alias=name
@@ -165,7 +183,7 @@ def _ml_frame(name: str, series: SeriesFrame) -> pd.DataFrame:
 
 def _conformal(series: SeriesFrame, name: str, h: int, spare: int = 0) -> PredictionIntervals:
     """As many calibration windows (2 to 5) as the shortest series allows."""
-    room = int(series.lengths.min()) - spare - (min_length(name, series.season_length, h) - 2 * h)
+    room = int(series.lengths.min()) - spare - (needs(name, series, h) - 2 * h)
     windows = max(2, min(MAX_CONFORMAL_WINDOWS, room // h))
     return PredictionIntervals(n_windows=windows, h=h)
 
@@ -234,7 +252,7 @@ def fit_predict(
     """Fit ``name`` to every series and forecast ``h`` periods with intervals at ``level``."""
     check_model(name)
     level = check_levels(level)
-    require_length(series, min_length(name, series.season_length, h), f'model "{name}"')
+    require_length(series, needs(name, series, h), f'model "{name}"')
     if name == "ets":
         return ets_fit_predict(series, h, level)
     with warnings.catch_warnings():
@@ -273,7 +291,7 @@ def cross_validate(
     check_model(name)
     level = check_levels(level)
     held_out = h + (n_windows - 1) * step_size
-    needed = min_length(name, series.season_length, h) + held_out
+    needed = needs(name, series, h) + held_out
     require_length(series, needed, f'a backtest of "{name}" with {n_windows} windows')
     if name == "ets":  # refits every window: one vectorized fit per window is cheap
         return ets_cross_validate(series, h, n_windows, step_size, level)
