@@ -16,6 +16,8 @@ def commands(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str
     """(command path, command) of every command under ``group``, groups walked down."""
     for name, command in group.commands.items():
         if hasattr(command, "commands"):
+            if prints_json(command):  # a group that runs on its own too (infracast forecast)
+                yield (*path, name), command
             yield from commands(command, (*path, name))
         else:
             yield (*path, name), command

@@ -33,8 +33,14 @@ def company(ledger: Ledger) -> Ledger:
     each month, and a 5,000 purchase on Jan 20."""
     days = pd.date_range("2026-01-05", periods=70, freq="D")
     rows = [_day(d, WEEK[i % 7]) for i, d in enumerate(days)]
-    rows += [
-        _day(pd.Timestamp(f"2026-0{m}-01"), 100.0, ChargeFrequency="Recurring") for m in (2, 3)
+    rows += [  # a monthly fee: charged for the month, on its first day
+        _day(
+            pd.Timestamp(f"2026-0{m}-01"),
+            100.0,
+            ChargeFrequency="Recurring",
+            ChargePeriodEnd=f"2026-0{m + 1}-01T00:00:00",
+        )
+        for m in (2, 3)
     ]
     rows.append(_day(pd.Timestamp("2026-01-20"), 5000.0, ChargeCategory="Purchase",
                      ChargeFrequency="One-Time"))  # fmt: skip

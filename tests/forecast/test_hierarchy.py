@@ -285,7 +285,7 @@ def test_auto_takes_mint_shrink_when_every_series_has_enough_residuals(tree) -> 
 def test_auto_falls_back_to_bottom_up_where_the_data_is_thin(tree) -> None:
     out = reconcile(_base(INCOHERENT), tree.S, tree.tags, fitted=_fitted(tree, 5))
     assert out.method == "bottom_up"
-    assert "has 5 in-sample residuals, fewer than the 12" in out.notes[0]
+    assert "has 5 residuals, fewer than the 12" in out.notes[0]
     assert _at(out.frame, "total") == pytest.approx(100.0)
 
 

@@ -7,10 +7,11 @@ rounded) and ``currency``, plus one column per dimension. With ``parts=True``
 every series is split by the structure of its cost (:data:`PARTS`), read from
 FOCUS ``ChargeCategory`` and ``ChargeFrequency``:
 
-- ``one_time``: purchases, adjustments and any ``One-Time`` charge; known or
-  absent, never extrapolated;
-- ``recurring``: ``Recurring`` charges (support plans, subscriptions), which
-  continue on their schedule;
+- ``recurring``: ``Recurring`` charges (support plans, subscriptions, contracts,
+  salaries and amortization, whatever their category), which continue on their
+  schedule (:func:`recurring_charges`);
+- ``one_time``: the other purchases and adjustments and any ``One-Time`` charge;
+  known or absent, never extrapolated;
 - ``usage``: the rest (usage-based charges, their taxes and credits), forecast
   statistically.
 
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 GRAINS: dict[str, str] = {"day": "D", "week": "W-MON", "month": "MS"}
 """Grain → the pandas frequency of its periods (weeks start on Monday, months on the 1st)."""
+GPU_GRAINS: dict[str, str] = {"hour": "h", **GRAINS}
+"""GPU demand's grains: usage samples are finer than a day, so hours too."""
 PARTS: tuple[str, ...] = ("usage", "recurring", "one_time")
 GPU_DIMENSIONS: tuple[str, ...] = ("team", "project", "workload", "resource", "gpu_type")
 TOTAL = "total"
@@ -77,10 +80,48 @@ def cost_part(charges: ir.Table) -> ir.StringValue:
     category = charges.ChargeCategory.upper()
     frequency = charges.ChargeFrequency.upper()
     return ibis.cases(
+        (frequency == "RECURRING", "recurring"),  # a monthly salary billed as a Purchase too
         (category.isin(["PURCHASE", "ADJUSTMENT"]) | (frequency == "ONE-TIME"), "one_time"),
-        (frequency == "RECURRING", "recurring"),
         else_="usage",
     )
+
+
+def recurring_charges(
+    ledger: Ledger,
+    by: Sequence[str] | str,
+    as_of: Instant,
+    start: Instant | None = None,
+    filters: Iterable[str | Filter] | str = (),
+    basis: str = "effective",
+    currency: str | None = None,
+) -> pd.DataFrame:
+    """The ``Recurring`` charges current at ``as_of`` (charged for a period that began
+    before it and does not end before it), summed per ``by`` dimensions, currency and
+    charge period: ``by``…, ``currency``, ``start``, ``end``, ``y``. Their schedule
+    ahead is :func:`infracast.forecast.structure.recurring_schedule`."""
+    names = check_dimensions(by)
+    _, at = parse_range(None, as_of)
+    charges = ledger.ibis().table("charges")
+    scoped = in_scope(charges, start, at, filters)
+    scoped = scoped.filter(
+        (scoped.ChargeFrequency.upper() == "RECURRING")
+        & (scoped.ChargePeriodEnd >= ibis.literal(at))
+    )
+    if currency is not None:
+        scoped = scoped.filter(scoped.BillingCurrency == currency)
+    keys = dimensions(scoped, names)
+    grouped = scoped.group_by(
+        **keys,
+        currency=scoped.BillingCurrency,
+        start=scoped.ChargePeriodStart,
+        end=scoped.ChargePeriodEnd,
+    ).aggregate(y=cost_column(scoped, basis).sum())
+    columns = [*names, "currency", "start", "end", "y"]
+    frame = pd.DataFrame(to_rows(grouped), columns=columns)
+    for name in names:
+        frame[name] = frame[name].fillna(NONE).astype(str)
+    frame["y"] = frame["y"].astype(float)
+    return frame
 
 
 def cost_series(
@@ -133,8 +174,9 @@ def gpu_hours_series(
     end: Instant | None = None,
     complete: bool = True,
 ) -> ForecastSeries:
-    """GPU-hours held per ``grain`` period by team, project, workload, resource or
-    GPU type, from the usage samples (``y`` = Σ share · interval_s / 3600)."""
+    """GPU-hours held per ``grain`` period (hour, day, week or month) by team, project,
+    workload, resource or GPU type, from the usage samples (``y`` = Σ share · interval_s
+    / 3600)."""
     names = [by] if isinstance(by, str) else list(by)
     names = [n.strip() for item in names for n in item.split(",") if n.strip()]
     for name in names:
@@ -143,7 +185,11 @@ def gpu_hours_series(
                 f'unknown GPU demand dimension "{name}".{did_you_mean(name, GPU_DIMENSIONS)}',
                 hint=f"Use any of: {', '.join(GPU_DIMENSIONS)}.",
             )
-    check_grain(grain)
+    if grain not in GPU_GRAINS:
+        raise QueryError(
+            f'unknown grain "{grain}".{did_you_mean(grain, list(GPU_GRAINS))}',
+            hint="Use hour, day, week or month.",
+        )
     con = ledger.ibis()
     samples = con.table("usage_samples")
     lo, hi = parse_range(start, end)
@@ -171,7 +217,7 @@ def gpu_hours_series(
     return _regular(frame, names, grain, last, complete)
 
 
-_UNIT = {"day": "D", "week": "W", "month": "M"}
+_UNIT = {"hour": "h", "day": "D", "week": "W", "month": "M"}
 
 
 def _regular(
@@ -183,7 +229,7 @@ def _regular(
 ) -> ForecastSeries:
     """The series with their ids, zeros for periods without rows, and the last
     period dropped when the data stops before its end."""
-    freq = GRAINS[grain]
+    freq = GPU_GRAINS[grain]
     notes: list[str] = []
     currency = "currency" in frame.columns
     if frame.empty:

@@ -20,7 +20,7 @@ from infracast.cli import (
     quarantine,
 )
 from infracast.cli.common import err
-from infracast.cli.forecast import forecast
+from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
 from infracast.cli.report import report
 from infracast.errors import InfracastError, InterruptError
@@ -48,7 +48,7 @@ app.command()(analytics.movers)
 app.command()(analytics.savings)
 app.command()(analytics.gpu)
 app.command()(analytics.showback)
-app.command()(forecast)
+app.add_typer(forecast_app, name="forecast")
 app.command()(report)
 
 

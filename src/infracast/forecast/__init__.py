@@ -8,7 +8,7 @@
   past allows, one event per incident;
 - :func:`aggregate_hierarchy` and :func:`reconcile`: forecasts that add up across
   a hierarchy of teams and projects;
-- :func:`recurring_forecast`: recurring fees on their schedule.
+- :func:`recurring_schedule` and :func:`renewals`: recurring fees on their own schedule.
 """
 
 from infracast.forecast._fast_ets import FastETSResult, fit_forecast
@@ -32,7 +32,7 @@ from infracast.forecast.frames import (
 from infracast.forecast.hierarchy import Hierarchy, aggregate_hierarchy, node_id, parent_id
 from infracast.forecast.models import MODELS
 from infracast.forecast.reconciliation import Reconciliation, reconcile
-from infracast.forecast.structure import recurring_forecast
+from infracast.forecast.structure import recurring_schedule, renewals
 
 __all__ = [
     "AUTO_CANDIDATES",
@@ -60,7 +60,8 @@ __all__ = [
     "parent_id",
     "prepare",
     "reconcile",
-    "recurring_forecast",
+    "recurring_schedule",
+    "renewals",
     "score_anomalies",
     "score_windows",
     "season_length",

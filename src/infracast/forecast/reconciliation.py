@@ -4,7 +4,8 @@ every parent equals the sum of its children at every period.
 **Methods.** ``bottom_up`` sums the bottom forecasts (nothing is learnt, so it
 suits thin data). ``ols`` is MinTrace with identity weights (no history needed).
 ``mint_shrink`` is MinTrace with the Schäfer-Strimmer shrunk covariance of the
-in-sample one-step residuals (Wickramasuriya, Athanasopoulos & Hyndman 2019);
+in-sample one-step residuals (Wickramasuriya, Athanasopoulos & Hyndman 2019;
+out-of-sample backtest errors serve too, as infracast's ledger forecasts use);
 it needs fitted values. ``auto`` takes ``mint_shrink`` when every node has at
 least ``min_residuals`` residuals, else ``bottom_up``, and says why in ``notes``.
 
@@ -81,7 +82,8 @@ def reconcile(
     node over the same periods. Under ``bottom_up`` only the bottom nodes are
     needed. ``S`` and ``tags`` come from :func:`aggregate_hierarchy`.
     ``fitted``: in-sample one-step fitted values ``unique_id, ds, y, yhat`` of
-    every node (statsforecast's ``forecast_fitted_values()``), needed by
+    every node (statsforecast's ``forecast_fitted_values()``, or backtest
+    forecasts with their actuals, one per series and period), needed by
     ``mint_shrink`` for its residual covariance. ``level=()`` reconciles point
     forecasts only. See the module docstring for methods, intervals and
     ``nonnegative``. Returns a :class:`Reconciliation` whose frame has the base
@@ -294,11 +296,11 @@ def _choose(
     thinnest = str(counts.idxmin())
     if counts.min() < min_residuals:
         return "bottom_up", (
-            f'bottom_up: series "{thinnest}" has {int(counts.min())} in-sample residuals, '
+            f'bottom_up: series "{thinnest}" has {int(counts.min())} residuals, '
             f"fewer than the {min_residuals} MinTrace needs to estimate its covariance."
         )
     return "mint_shrink", (
-        f"mint_shrink: every series has at least {int(counts.min())} in-sample residuals "
+        f"mint_shrink: every series has at least {int(counts.min())} residuals "
         f"(min_residuals={min_residuals})."
     )
 

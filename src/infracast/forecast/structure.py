@@ -1,18 +1,22 @@
 """Cost structure: the parts of a cost series that are not forecast statistically.
 
-A cost series from the ledger splits by FOCUS ChargeCategory and ChargeFrequency
+A cost series from the ledger splits by FOCUS ChargeFrequency and ChargeCategory
 (:func:`infracast.analytics.series.cost_series` with ``parts=True``) into
 ``usage``, ``recurring`` and ``one_time``. Only ``usage`` is extrapolated by a
 model. The other two follow rules a reader can check:
 
-- **recurring** fees continue on their schedule. At a daily grain the schedule is
-  the last month's: each fee charged on day *d* in the month up to the series'
-  last day is charged again on day *d* of every future month (the month's last
-  day when it is shorter). At a weekly grain each future week costs the mean
-  of the last four weeks; at a monthly grain each future month costs the last
-  month. A fee that has not recurred in the last two cycles is taken as stopped.
-- **one-time** charges (purchases, adjustments) are known or absent: they are
-  never extrapolated, so their forecast is zero.
+- **recurring** fees (ChargeFrequency ``Recurring``: subscriptions, support plans,
+  contracts, salaries, amortization, commitment fees) continue on their own
+  schedule, read from each fee's charge period: a fee *current* at ``as_of`` (its
+  ``[start, end)`` began before ``as_of`` and did not end before it) is charged
+  again, for the same amount, when its period ends, and then every period of the
+  same length: whole months when the period runs from a first of the month to a
+  first of the month (a monthly fee monthly, a quarterly contract quarterly, a
+  yearly licence yearly), else the same duration. A fee whose last period ended
+  before ``as_of`` is not renewed: it stopped, or its next charge is already in
+  the data.
+- **one-time** charges (purchases, adjustments, credits) are known or absent:
+  they are never extrapolated, so their forecast is zero.
 
 Both rules give exact numbers with no interval of their own; a forecast adds
 them to the statistical forecast of the usage part (intervals widen only by
@@ -21,60 +25,97 @@ usage's uncertainty), and says which part came from which.
 
 from __future__ import annotations
 
-import calendar
+from collections.abc import Sequence
+from datetime import datetime
 
 import pandas as pd
 
 RECURRING = "recurring"
 ONE_TIME = "one_time"
 USAGE = "usage"
+FEE_COLUMNS = ("start", "end", "y")
 
 
-def recurring_forecast(history: pd.DataFrame, future: pd.DatetimeIndex, freq: str) -> pd.Series:
-    """The recurring fees of one series (``ds``, ``y``) on the ``future`` periods.
+def renewals(
+    start: datetime | pd.Timestamp,
+    end: datetime | pd.Timestamp,
+    as_of: datetime | pd.Timestamp,
+    until: datetime | pd.Timestamp,
+) -> list[pd.Timestamp]:
+    """When a fee charged for ``[start, end)`` is due again in ``[as_of, until)``: at
+    ``end``, then every period of its length (see the module).
 
-    >>> days = pd.date_range("2026-01-01", "2026-02-28", freq="D")
-    >>> y = [100.0 if d.day == 1 else 0.0 for d in days]  # a fee on the 1st of each month
-    >>> out = recurring_forecast(pd.DataFrame({"ds": days, "y": y}),
-    ...                          pd.date_range("2026-03-01", periods=3, freq="D"), "D")
-    >>> out.tolist()
-    [100.0, 0.0, 0.0]
+    >>> [d.date().isoformat() for d in renewals(
+    ...     datetime(2026, 10, 1), datetime(2027, 1, 1), datetime(2026, 12, 20),
+    ...     datetime(2027, 7, 2))]  # a quarterly contract
+    ['2027-01-01', '2027-04-01', '2027-07-01']
     """
-    if history.empty or len(future) == 0:
-        return pd.Series(0.0, index=future)
-    data = history.sort_values("ds")
-    ds = pd.to_datetime(data["ds"])
-    y = data["y"].astype(float).to_numpy()
-    last = ds.iloc[-1]
-    charged = ds[y != 0]
-    if charged.empty:
-        return pd.Series(0.0, index=future)
-    if freq.startswith("MS") or freq.startswith("M"):
-        stopped = _months_between(charged.iloc[-1], last) >= 2
-        value = 0.0 if stopped else float(y[-1])
-        return pd.Series(value, index=future)
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    as_of, until = pd.Timestamp(as_of), pd.Timestamp(until)
+    if end <= start or end < as_of or start >= as_of:
+        return []
+    months = (end.year - start.year) * 12 + end.month - start.month
+    monthly = _first_of_month(start) and _first_of_month(end)
+    due: list[pd.Timestamp] = []
+    step = 1
+    at = end
+    while at < until:
+        due.append(at)
+        at = end + pd.DateOffset(months=months * step) if monthly else at + (end - start)
+        step += 1
+    return due
+
+
+def recurring_schedule(
+    fees: pd.DataFrame,
+    as_of: datetime | pd.Timestamp,
+    until: datetime | pd.Timestamp,
+    freq: str = "D",
+    keys: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The fees due in ``[as_of, until)``, summed per ``keys`` and period of ``freq``.
+
+    ``fees`` has one row per recurring charge (``keys``…, ``start``, ``end``, ``y``);
+    the result has ``keys``…, ``ds`` (the start of the period, at ``freq``: ``D``,
+    ``h``, ``W-MON`` or ``MS``, that holds the renewal) and ``y``. Fees that are not
+    current at ``as_of`` add nothing (see :func:`renewals`).
+
+    >>> fees = pd.DataFrame({"start": [pd.Timestamp("2026-10-01")],
+    ...                      "end": [pd.Timestamp("2026-11-01")], "y": [100.0]})
+    >>> recurring_schedule(fees, "2026-10-20", "2027-01-01", "MS").to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'ds': [Timestamp('2026-11-01 00:00:00'), Timestamp('2026-12-01 00:00:00')],
+     'y': [100.0, 100.0]}
+    """
+    keys = list(keys)
+    missing = [c for c in (*keys, *FEE_COLUMNS) if c not in fees.columns]
+    if missing:
+        raise ValueError(f"fees lack the columns {missing}")
+    rows: list[tuple[object, ...]] = []
+    for record in fees.itertuples(index=False):
+        values = record._asdict()
+        amount = float(values["y"])
+        if not amount:
+            continue
+        for at in renewals(values["start"], values["end"], as_of, until):
+            rows.append((*(values[k] for k in keys), period_start(at, freq), amount))
+    frame = pd.DataFrame(rows, columns=[*keys, "ds", "y"])
+    if frame.empty:
+        return frame.astype({"y": float})
+    return frame.groupby([*keys, "ds"], as_index=False, sort=True)["y"].sum()
+
+
+def period_start(at: pd.Timestamp, freq: str) -> pd.Timestamp:
+    """The start of the ``freq`` period (``h``, ``D``, ``W-MON``, ``MS``) holding ``at``."""
+    if freq.startswith("MS") or freq == "M":
+        return at.normalize().replace(day=1)
     if freq.startswith("W"):
-        stopped = (last - charged.iloc[-1]).days >= 14
-        value = 0.0 if stopped else float(y[-4:].mean())
-        return pd.Series(value, index=future)
-    # daily: repeat the last month of fees (the month up to the last day), by day of month
-    if charged.iloc[-1] <= last - pd.DateOffset(months=2):
-        return pd.Series(0.0, index=future)
-    window = (ds > last - pd.DateOffset(months=1)).to_numpy()
-    by_day: dict[int, float] = {}
-    for when, value in zip(ds[window], y[window], strict=True):
-        if value:
-            by_day[when.day] = by_day.get(when.day, 0.0) + float(value)
-    out = []
-    for when in future:
-        days_in_month = calendar.monthrange(when.year, when.month)[1]
-        total = 0.0
-        for day, value in by_day.items():
-            if min(day, days_in_month) == when.day:
-                total += value
-        out.append(total)
-    return pd.Series(out, index=future)
+        day = at.normalize()
+        return day - pd.Timedelta(days=day.weekday())
+    if freq.lower() in ("h", "1h"):
+        return at.floor("h")
+    return at.normalize()
 
 
-def _months_between(earlier: pd.Timestamp, later: pd.Timestamp) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
+def _first_of_month(at: pd.Timestamp) -> bool:
+    return bool(at.day == 1 and at == at.normalize())
