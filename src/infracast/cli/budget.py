@@ -22,7 +22,7 @@ from infracast.control import (
     remove_budget,
     set_budget,
 )
-from infracast.control.budgets.forecast import RUN_RATE, RUN_RATE_FORMULA
+from infracast.control.budgets.forecast import FORECAST, RUN_RATE, RUN_RATE_FORMULA
 from infracast.control.budgets.thresholds import format_pct
 from infracast.control.budgets.webhook import SECRET_ENV
 
@@ -197,7 +197,7 @@ def remove(name: NameArgument, ledger_path: LedgerOption = None) -> None:
     err.print(f"Removed budget {removed.name}.", highlight=False)
 
 
-def _status_row(status: BudgetStatus) -> dict[str, Any]:
+def _status_row(status: BudgetStatus, table: bool = False) -> dict[str, Any]:
     row = status.to_dict()
     row["new_alerts"] = "; ".join(
         f"{kind} "
@@ -205,6 +205,10 @@ def _status_row(status: BudgetStatus) -> dict[str, Any]:
         + "%"
         for kind in dict.fromkeys(a.kind for a in status.new_alerts)
     )
+    probability = status.overrun_probability
+    if table:  # the table's narrow columns: p_over 84%, crosses 2026-12-16
+        row["p_over"] = "" if probability is None else f"{probability * 100:.0f}%"
+        row["crosses"] = row["crossing_date"] or ""
     row["other_currencies"] = ", ".join(
         f"{total:,.2f} {code}" for code, total in status.other_currencies.items()
     )
@@ -223,6 +227,14 @@ def status(
             help="Count spend before this instant (YYYY-MM-DD, UTC); default: start of today.",
         ),
     ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="How spend is forecast to the period's end: forecast (models over the "
+            "daily cost, with the probability of an overrun) or run_rate.",
+        ),
+    ] = FORECAST,
     notify: Annotated[
         bool,
         typer.Option(
@@ -239,7 +251,12 @@ def status(
 ) -> None:
     """Actual and forecast spend of each budget in its current period, variance, and alerts.
 
-    Forecast: run rate, actual + actual / elapsed days x remaining days.
+    Forecast (--method forecast, the default): the usage part of the scope's
+    daily cost forecast to the period's end (seasonal naive or ETS, chosen by
+    backtest), recurring fees on their schedule, one-time charges not
+    extrapolated; with the probability that the period's total exceeds the
+    amount (p_over) and the day the expected spend reaches it (crosses).
+    --method run_rate: actual + actual / elapsed days x remaining days.
     Variance: amount - forecast. Status: over (actual above the amount),
     warning (a threshold reached or the forecast above the amount) or ok.
     Alerts are raised once per threshold and period, printed, stored, and
@@ -251,6 +268,8 @@ def status(
       infracast budget status
 
       infracast budget status research-compute --as-of 2026-01-16 --format json
+
+      infracast budget status --method run_rate
     """
     policy = RetryPolicy(attempts=attempts, backoff=backoff, timeout=timeout)
     with open_ledger(ledger_path) as ledger:
@@ -261,6 +280,7 @@ def status(
             notify=notify,
             secret=secret,
             policy=policy,
+            method=method,
         )
     if fmt is not OutputFormat.table:
         rows = [s.to_dict() for s in found] if fmt is OutputFormat.json else None
@@ -275,12 +295,14 @@ def status(
         "actual_pct",
         "forecast",
         "forecast_pct",
+        "p_over",
+        "crosses",
         "variance",
         "status",
         "new_alerts",
     ]
     render(
-        [_status_row(s) for s in found],
+        [_status_row(s, table=True) for s in found],
         fmt,
         console=out,
         title=f"Budgets as of {found[0].as_of:%Y-%m-%d %H:%M} UTC" if found else None,
@@ -289,10 +311,27 @@ def status(
         empty="No budgets yet; create one with infracast budget set.",
     )
     for s in found:
+        if s.outlook:
+            out.print(s.outlook + ".", highlight=False)
+    for s in found:
         for alert in s.new_alerts:
             out.print(f"[bold]Alert:[/bold] {alert.message}", highlight=False)
     if any(s.forecast_method == RUN_RATE for s in found):
         err.print(f"Forecast: run rate, {RUN_RATE_FORMULA}.", highlight=False)
+    models = sorted(
+        {
+            m.split(":", 1)[1]
+            for s in found
+            if (m := s.forecast_method or "").startswith(f"{FORECAST}:")
+        }
+    )
+    if models:
+        err.print(
+            f"Forecast: usage by {', '.join(models)} (chosen by backtest), recurring fees on "
+            "their schedule, one-time charges not extrapolated; overrun_probability = "
+            "P(period total > amount).",
+            highlight=False,
+        )
     for s in found:
         for note in s.notes:
             err.print(f"{s.budget}: {note}", highlight=False)

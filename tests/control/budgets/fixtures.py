@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -149,3 +150,38 @@ JANUARY: list[dict[str, Any]] = [
 def add_january(ledger: Ledger) -> None:
     """Insert :data:`JANUARY`."""
     add_charges(ledger, JANUARY)
+
+
+# The flat scope of the forecast-method tests: research spends 100 USD of usage a day and
+# a 1,000 USD monthly fee on each 1st (charge period: the month).
+def usage_charge(day: date, cost: str = "100", **extra: Any) -> dict[str, Any]:
+    """A day of research's usage (100 USD unless said)."""
+    return {
+        "x_team": "research",
+        "ChargePeriodStart": f"{day}T00:00",
+        "ChargePeriodEnd": f"{day + timedelta(days=1)}T00:00",
+        "cost": cost,
+        **extra,
+    }
+
+
+def _fee(month: int, year: int = 2026) -> dict[str, Any]:
+    """Research's 1,000 USD monthly fee, charged on the 1st for the month."""
+    end = date(year + month // 12, month % 12 + 1, 1)
+    return {
+        "x_team": "research",
+        "ChargeCategory": "Purchase",
+        "ChargeFrequency": "Recurring",
+        "ChargePeriodStart": f"{date(year, month, 1)}T00:00",
+        "ChargePeriodEnd": f"{end}T00:00",
+        "cost": "1000",
+    }
+
+
+def add_flat(
+    ledger: Ledger, first: date = date(2025, 12, 1), last: date = date(2026, 2, 28)
+) -> None:
+    """100 a day from ``first`` to ``last`` and the monthly fee of each month from ``first``."""
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    fees = [_fee(d.month, d.year) for d in days if d.day == 1]
+    add_charges(ledger, [*(usage_charge(d) for d in days), *fees])

@@ -25,7 +25,12 @@ from infracast.control.budgets.webhook import SIGNATURE_HEADER, RetryPolicy
 from infracast.errors import NotFoundError
 from infracast.ledger.connection import Ledger
 from tests.analytics.ledgers import add_charges
-from tests.control.budgets.fixtures import add_january, research_budget, webhook_receiver
+from tests.control.budgets.fixtures import (
+    add_flat,
+    add_january,
+    research_budget,
+    webhook_receiver,
+)
 
 D = Decimal
 NO_WAIT = RetryPolicy(attempts=3, backoff=0, timeout=2.0)
@@ -53,9 +58,9 @@ def test_a_higher_threshold_later_in_the_period_raises_only_itself(ledger: Ledge
     add_january(ledger)
     store_budget(ledger, research_budget(amount=D(2000)))
     # as of Jan 10: 500 + 500 = 1,000 = 50% of 2,000
-    [early] = budget_status(ledger, as_of="2026-01-10")
+    [early] = budget_status(ledger, as_of="2026-01-10", method="run_rate")
     # as of Jan 17: 1,500 + 300 = 1,800 = 90%: the 80% alert is new, 50% is not
-    [late] = budget_status(ledger, as_of="2026-01-17")
+    [late] = budget_status(ledger, as_of="2026-01-17", method="run_rate")
     assert [(a.kind, a.threshold_pct) for a in early.new_alerts] == [
         ("actual", D(50)),
         ("forecast", D(100)),  # 1,000 / 9 days × 31 = 3,444.44 ≥ 2,000
@@ -87,6 +92,32 @@ def test_the_alert_message_by_hand() -> None:
         "rc 2026-01: forecast spend 3,100.00 USD by 2026-02-01 (run_rate) reached 100% "
         "of the 3,000.00 USD budget."
     )
+
+
+def test_a_forecast_alert_says_its_model_and_probability() -> None:
+    january = BudgetPeriod("month", date(2026, 1, 1), date(2026, 2, 1))
+    forecast = Crossing("forecast", D(100), D("3100"))
+    message = alert_message("rc", january, D(3000), "USD", forecast, "forecast:ets", D("0.834"))
+    assert message == (
+        "rc 2026-01: forecast spend 3,100.00 USD by 2026-02-01 (forecast:ets; 83% probability "
+        "of exceeding the budget) reached 100% of the 3,000.00 USD budget."
+    )
+
+
+def test_forecast_thresholds_alert_once_per_period_with_the_forecast(ledger: Ledger) -> None:
+    add_flat(ledger)
+    store_budget(ledger, research_budget(filters=["team=research"], start="2025-12"))
+    # as of Feb 15: 2,400 spent (80%), forecast 3,800 of 3,000: forecast 100% reached
+    [first] = budget_status(ledger, as_of="2026-02-15", notify=False)
+    [again] = budget_status(ledger, as_of="2026-02-20", notify=False)
+    assert first.forecast_method.startswith("forecast:")  # type: ignore[union-attr]
+    assert [(a.kind, a.threshold_pct, a.spend) for a in first.new_alerts] == [
+        ("actual", D(50), D(2400)),
+        ("actual", D(80), D(2400)),
+        ("forecast", D(100), D("3800.00")),
+    ]
+    assert "100% probability of exceeding the budget" in first.new_alerts[2].message
+    assert again.new_alerts == ()  # 2,900 (96.7%), forecast still over: raised once
 
 
 def test_without_a_webhook_nothing_is_delivered(ledger: Ledger) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from infracast.control.budgets.evaluation import budget_status
 from infracast.control.budgets.stored import store_budget
-from infracast.errors import ControlError
+from infracast.errors import ConfigError, ControlError
 from infracast.ledger.connection import Ledger
 from tests.analytics.ledgers import add_charges, reset
-from tests.control.budgets.fixtures import add_january, research_budget
+from tests.control.budgets.fixtures import add_flat, add_january, research_budget
 
 D = Decimal
 
@@ -22,7 +22,7 @@ D = Decimal
 def test_status_by_hand(ledger: Ledger) -> None:
     add_january(ledger)
     store_budget(ledger, research_budget())
-    [status] = budget_status(ledger, as_of="2026-01-16")
+    [status] = budget_status(ledger, as_of="2026-01-16", method="run_rate")
     # actual: Jan 2 + Jan 9 + Jan 15 = 3 × 500 = 1,500 (Jan 16 is not before as_of)
     assert status.actual == D(1500)
     assert status.actual_pct == D("50.0")  # 1,500 / 3,000
@@ -38,6 +38,37 @@ def test_status_by_hand(ledger: Ledger) -> None:
     assert status.other_currencies == {"EUR": D(40)}
     assert any("EUR" in note and "not counted" in note for note in status.notes)
     assert status.period is not None and status.period.label == "2026-01"
+
+
+def test_status_from_the_forecast_by_hand(ledger: Ledger) -> None:
+    add_flat(ledger)  # 100 a day of usage and a 1,000 fee on each 1st, from 2025-12
+    store_budget(ledger, research_budget(filters=["team=research"], start="2025-12"))
+    [status] = budget_status(ledger, as_of="2026-02-15", notify=False)
+    # 1,000 + 14 × 100 = 2,400 spent; + 14 × 100 to come = 3,800 (126.7% of 3,000);
+    # the run rate would count the fee every day: 2,400 / 14 × 28 = 4,800
+    assert (status.actual, status.forecast) == (D(2400), D("3800.00"))
+    assert status.forecast_method is not None and status.forecast_method.startswith("forecast:")
+    assert status.overrun_probability == 1  # no spread in a flat history
+    assert status.crossing_date == date(2026, 2, 20)  # 2,400 + 6 × 100 = 3,000
+    assert status.outlook == (
+        "research-compute crosses its 2026-02 budget around 2026-02-20, "
+        "100% probability of exceeding it"
+    )
+    [rate] = budget_status(ledger, as_of="2026-02-15", notify=False, method="run_rate")
+    assert (rate.forecast, rate.overrun_probability) == (D("4800.00"), None)
+
+
+def test_a_budget_already_reached_says_the_day(ledger: Ledger) -> None:
+    add_flat(ledger)
+    store_budget(ledger, research_budget(filters=["team=research"], start="2025-12", amount=2000))
+    [status] = budget_status(ledger, as_of="2026-02-15", notify=False)
+    # Feb 1: 1,100; 100 a day after: 2,000 on Feb 10
+    assert status.outlook == "research-compute reached its 2026-02 budget on 2026-02-10"
+
+
+def test_an_unknown_method_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(ConfigError, match="run_rate"):
+        budget_status(ledger, as_of="2026-02-15", method="runrate")
 
 
 def test_status_over_at_the_end_of_january(ledger: Ledger) -> None:
@@ -70,7 +101,7 @@ def test_status_before_the_budget_starts(ledger: Ledger) -> None:
 def test_project_budget_spans_its_whole_life(ledger: Ledger) -> None:
     add_january(ledger)
     store_budget(ledger, research_budget(period="project", start="2026-01-01", end="2026-03-02"))
-    [status] = budget_status(ledger, as_of="2026-02-10", notify=False)
+    [status] = budget_status(ledger, as_of="2026-02-10", notify=False, method="run_rate")
     # Jan: 500 + 500 + 500 + 300, Feb 3: 2,700 -> 4,500 over 40 days (Jan 1 .. Feb 9);
     # 20 days remain (Feb 10 .. Mar 1): 4,500 + 112.5 × 20 = 6,750
     assert status.actual == D(4500)
@@ -115,6 +146,8 @@ def test_status_json_keys_are_stable(ledger: Ledger) -> None:
         "forecast",
         "forecast_pct",
         "forecast_method",
+        "overrun_probability",
+        "crossing_date",
         "variance",
         "status",
         "new_alerts",

@@ -63,7 +63,7 @@ def test_spend_reads_billed_cost_when_asked(ledger: Ledger) -> None:
 
 def test_forecast_period_spend_reads_the_ledger(ledger: Ledger) -> None:
     add_january(ledger)
-    forecast = forecast_period_spend(ledger, SCOPE, JANUARY, datetime(2026, 1, 16))
+    forecast = forecast_period_spend(ledger, SCOPE, JANUARY, datetime(2026, 1, 16), method=RUN_RATE)
     # 1,500 over 15 days, 16 remaining: 3,100
     assert forecast.amount == D("3100.00")
     assert forecast.actual == D(1500)
@@ -75,7 +75,7 @@ def test_forecast_period_spend_reads_the_ledger(ledger: Ledger) -> None:
 def test_forecast_uses_the_actual_it_is_given(ledger: Ledger) -> None:
     given_actual = Spend(D(620), "USD")
     forecast = forecast_period_spend(
-        ledger, SCOPE, JANUARY, datetime(2026, 1, 1, 12), actual=given_actual
+        ledger, SCOPE, JANUARY, datetime(2026, 1, 1, 12), actual=given_actual, method=RUN_RATE
     )
     # 620 in half a day, 30.5 days remain: 620 + 1,240 × 30.5 = 38,440
     assert forecast.amount == D("38440.00")

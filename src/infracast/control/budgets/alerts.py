@@ -98,15 +98,21 @@ def alert_message(
     currency: str,
     crossing: Crossing,
     method: str,
+    probability: Decimal | None = None,
 ) -> str:
-    """One sentence: which budget and period, what spend reached which threshold."""
+    """One sentence: which budget and period, what spend reached which threshold (a
+    forecast says how it was made and, when it has one, the probability of an overrun)."""
     pct = format_pct(crossing.threshold_pct)
     if crossing.kind == "actual":
         what = f"actual spend {crossing.spend:,.2f} {currency}"
     else:
+        how = method
+        if probability is not None:
+            how += (
+                f"; {(probability * 100).quantize(Decimal(1))}% probability of exceeding the budget"
+            )
         what = (
-            f"forecast spend {crossing.spend:,.2f} {currency} by {period.end.isoformat()} "
-            f"({method})"
+            f"forecast spend {crossing.spend:,.2f} {currency} by {period.end.isoformat()} ({how})"
         )
     return f"{budget} {period.label}: {what} reached {pct}% of the {amount:,.2f} {currency} budget."
 
@@ -122,6 +128,7 @@ def raise_alerts(
     method: str,
     webhook_url: str | None,
     now: datetime,
+    probability: Decimal | None = None,
 ) -> list[Alert]:
     """Store the crossings not yet raised for this budget and period; return only those."""
     if not crossed:
@@ -144,7 +151,9 @@ def raise_alerts(
                 spend=crossing.spend,
                 budget_amount=amount,
                 currency=currency,
-                message=alert_message(budget, period, amount, currency, crossing, method),
+                message=alert_message(
+                    budget, period, amount, currency, crossing, method, probability
+                ),
                 raised_at=now,
                 webhook_url=webhook_url,
                 delivery_status="pending" if webhook_url else None,

@@ -7,8 +7,11 @@
   ChargePeriodStart is in ``[period start, min(as_of, period end))``; charges
   in scope in other currencies are reported beside it, never converted;
 - forecast = spend expected by the period's end
-  (:func:`infracast.control.budgets.forecast.forecast_period_spend`, the run rate
-  until the forecasting models plug in there);
+  (:func:`infracast.control.budgets.forecast.forecast_period_spend`: ``method``
+  ``forecast``, the default, forecasts the usage and adds the recurring fees on their
+  schedule; ``run_rate`` extrapolates the spend so far), with the probability that
+  the period's total exceeds the amount (``forecast`` only) and the day the expected
+  spend reaches it (``crossing_date``; already reached: the day it did);
 - variance = amount − forecast (negative: the forecast overruns);
 - thresholds reached raise alerts once per period
   (:mod:`infracast.control.budgets.alerts`), which are POSTed to the budget's webhook
@@ -25,7 +28,7 @@ Storing, listing and removing budgets is :mod:`infracast.control.budgets.stored`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +40,11 @@ from infracast.control.budgets.alerts import (
     list_alerts,
     raise_alerts,
 )
-from infracast.control.budgets.forecast import RUN_RATE, forecast_period_spend
+from infracast.control.budgets.forecast import (
+    FORECAST,
+    check_method,
+    forecast_period_spend,
+)
 from infracast.control.budgets.periods import BudgetPeriod, period_at
 from infracast.control.budgets.spec import Budget
 from infracast.control.budgets.spend import SpendScope, spend
@@ -71,6 +78,8 @@ class BudgetStatus:
     new_alerts: tuple[Alert, ...] = ()
     other_currencies: dict[str, Decimal] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    overrun_probability: Decimal | None = None
+    crossing_date: date | None = None
 
     @property
     def actual_pct(self) -> Decimal | None:
@@ -102,12 +111,32 @@ class BudgetStatus:
             "forecast": self.forecast,
             "forecast_pct": self.forecast_pct,
             "forecast_method": self.forecast_method,
+            "overrun_probability": self.overrun_probability,
+            "crossing_date": self.crossing_date,
             "variance": self.variance,
             "status": self.status,
             "new_alerts": [alert.to_dict() for alert in self.new_alerts],
             "other_currencies": dict(self.other_currencies),
             "notes": list(self.notes),
         }
+
+    @property
+    def outlook(self) -> str | None:
+        """One sentence on the crossing, or None when the amount is not expected to be
+        reached: ``applied-ml crosses its 2026-10 budget around 2026-10-27, 83%
+        probability``."""
+        if self.crossing_date is None or self.period is None or self.actual is None:
+            return None
+        chance = ""
+        if self.overrun_probability is not None:
+            pct = (self.overrun_probability * 100).quantize(Decimal(1))
+            chance = f", {pct}% probability of exceeding it"
+        if self.actual >= self.amount:
+            return f"{self.budget} reached its {self.period.label} budget on {self.crossing_date}"
+        return (
+            f"{self.budget} crosses its {self.period.label} budget around "
+            f"{self.crossing_date}{chance}"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract (:meth:`to_dict`)."""
@@ -136,6 +165,7 @@ def evaluate_budget(
     secret: str | None = None,
     policy: RetryPolicy | None = None,
     post: Post = post_json,
+    method: str = FORECAST,
 ) -> BudgetStatus:
     """The status of one budget at ``as_of``; raise (and, with ``notify``, deliver) alerts."""
     period = period_at(budget.period, budget.start, budget.end, as_of)
@@ -148,13 +178,15 @@ def evaluate_budget(
             currency=budget.currency,
             actual=Decimal(0),
             forecast=Decimal(0),
-            forecast_method=RUN_RATE,
+            forecast_method=method,
             status="not_started",
             notes=(f"the budget starts on {budget.start}",),
         )
     scope = SpendScope(budget.filters, budget.currency, budget.metric)
     actual = spend(ledger, scope, period.start_instant, period.counted_until(as_of))
-    forecast = forecast_period_spend(ledger, scope, period, as_of, actual=actual)
+    forecast = forecast_period_spend(
+        ledger, scope, period, as_of, actual=actual, method=method, amount=budget.amount
+    )
     crossed = crossings(
         budget.amount,
         actual.amount,
@@ -170,6 +202,7 @@ def evaluate_budget(
         budget.currency,
         crossed,
         method=forecast.method,
+        probability=forecast.overrun_probability,
         webhook_url=budget.webhook,
         now=_now(),
     )
@@ -204,6 +237,8 @@ def evaluate_budget(
         new_alerts=tuple(raised),
         other_currencies=actual.other_currencies,
         notes=tuple(notes),
+        overrun_probability=forecast.overrun_probability,
+        crossing_date=forecast.crossing_date,
     )
 
 
@@ -216,14 +251,19 @@ def budget_status(
     secret: str | None = None,
     policy: RetryPolicy | None = None,
     post: Post = post_json,
+    method: str = FORECAST,
 ) -> list[BudgetStatus]:
     """The status of one budget (``name``) or of every budget, at ``as_of``.
+
+    ``method`` makes the forecast: ``forecast`` (default) or ``run_rate``
+    (:mod:`infracast.control.budgets.forecast`).
 
     Alerts are raised once per threshold and period and stored; with
     ``notify``, alerts with a webhook that are not yet delivered (new ones and
     earlier failures) are POSTed, signed with ``secret`` (None: the
     ``INFRACAST_WEBHOOK_SECRET`` environment variable, if set).
     """
+    check_method(method)
     when = parse_as_of(as_of)
     secret = webhook_secret(secret)
     budgets = [stored_budget(ledger, name)] if name is not None else list_budgets(ledger)
@@ -231,7 +271,7 @@ def budget_status(
         invalid_status(b, when)
         if isinstance(b, InvalidBudget)
         else evaluate_budget(
-            ledger, b, when, notify=notify, secret=secret, policy=policy, post=post
+            ledger, b, when, notify=notify, secret=secret, policy=policy, post=post, method=method
         )
         for b in budgets
     ]
