@@ -73,8 +73,8 @@ def forecast(
         typer.Option(
             "--model",
             "-m",
-            help="auto (chosen per series by backtest), naive, seasonal_naive, ets, theta, "
-            "arima, regression or global.",
+            help="auto (chosen per series by backtest), naive, seasonal_naive, weekly_naive, "
+            "ets, theta, arima, regression or global.",
         ),
     ] = MODEL,
     level: LevelOption = None,
@@ -185,8 +185,8 @@ def backtest(
             "--model",
             "-m",
             help="Models to score (repeatable or comma-separated): auto (the candidates "
-            "forecast chooses from, the default), all, or naive, seasonal_naive, ets, theta, "
-            "arima, global. Seasonal naive always runs as the baseline.",
+            "forecast chooses from, the default), all, or naive, seasonal_naive, weekly_naive, "
+            "ets, theta, arima, global. Seasonal naive always runs as the baseline.",
         ),
     ] = None,
     windows: Annotated[
