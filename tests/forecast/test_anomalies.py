@@ -14,6 +14,7 @@ from infracast.forecast.anomalies import (
     detect_anomalies,
     score_anomalies,
 )
+from infracast.forecast.anomaly_filters import heading, lead_in, lead_periods, material
 from infracast.forecast.anomaly_rules import events, season_length
 from infracast.forecast.anomaly_windows import WindowScore, score_windows
 from tests.conftest import shared_path
@@ -195,6 +196,29 @@ def test_scores_are_causal(relative: bool) -> None:
         pd.testing.assert_frame_equal(part, full.iloc[:cut])
 
 
+def test_seasonal_compares_each_day_with_the_same_weekday_of_past_weeks() -> None:
+    # Weekdays 100, weekends 60, for 8 weeks; then one Monday of 130. Against the median of
+    # the four Mondays before (100) the residual is +30; the weekly swing of 40 is gone, so
+    # the Monday is the only flag, and the first 4 weeks (no baseline yet) are unscored.
+    week = [100.0] * 5 + [60.0] * 2
+    y = np.array(week * 8 + [130.0] + week[1:])
+    settings = AnomalySettings(seasonal=4, min_history=7)
+    scored = score_anomalies(frame(y, freq="D"), settings=settings)
+    assert scored["score"].iloc[:28].isna().all()
+    assert scored["expected"].iloc[56] == pytest.approx(100.0)
+    assert list(scored.index[scored["anomaly"]]) == [56]
+    without = score_anomalies(frame(y, freq="D"), settings=AnomalySettings(min_history=7))
+    assert without["anomaly"].sum() > 1  # the weekly swing itself is flagged
+
+
+def test_seasonal_scores_are_causal() -> None:
+    y = planted(400, 7, 200, 300)
+    settings = AnomalySettings(seasonal=4)
+    full = score_anomalies(frame(y, freq="D"), settings=settings)
+    part = score_anomalies(frame(y[:250], freq="D"), settings=settings)
+    pd.testing.assert_frame_equal(part, full.iloc[:250])
+
+
 def test_series_in_one_frame_are_scored_independently() -> None:
     a = frame(planted(600, 24, 300, 450, seed=1), freq="h", uid="a")
     b = frame(planted(400, 7, 200, 300, seed=2), freq="D", uid="b")
@@ -280,3 +304,63 @@ def test_the_defaults_meet_the_target_on_the_labelled_nab_metrics() -> None:
     assert pooled.windows == 30
     assert pooled.recall >= 0.6, pooled
     assert pooled.false_alarm_rate <= 1.0, pooled
+
+
+# -- what a cost scan adds around the detector ---------------------------------------
+
+
+def test_a_new_series_is_led_in_with_zeros_back_to_its_billed_start() -> None:
+    # "new" starts 2026-01-10; its bills cover it from 2026-01-07: three zeros are added
+    # (lead 5 would reach back to 2026-01-05, before the bills). "old" is left alone.
+    new = frame([5.0, 6.0], freq="D", uid="new").assign(ds=pd.date_range("2026-01-10", periods=2))
+    old = frame([1.0, 1.0], freq="D", uid="old")
+    covered = {"new": pd.Timestamp("2026-01-07"), "old": pd.Timestamp("2026-01-05")}
+    out = lead_in(pd.concat([new, old]), covered, lead=5, freq="D")
+    led = out[out["unique_id"] == "new"]
+    assert list(led["ds"].dt.day) == [7, 8, 9, 10, 11]
+    assert list(led["y"]) == [0.0, 0.0, 0.0, 5.0, 6.0]
+    assert len(out[out["unique_id"] == "old"]) == 2
+
+
+def test_lead_periods_cover_the_seasonal_baseline_and_min_history() -> None:
+    # daily: 4 weeks of baseline (28) + min_history max(2 × 7, 24) = 24, + the point itself
+    assert lead_periods(AnomalySettings(seasonal=4), "D") == 53
+    assert lead_periods(AnomalySettings(), "D") == 25
+
+
+def test_heading_keeps_one_direction_and_material_drops_small_changes() -> None:
+    found = pd.DataFrame(
+        {
+            "unique_id": ["a", "a", "a"],
+            "ds": pd.to_datetime(["2026-01-29", "2026-01-30", "2026-01-31"]),
+            "y": [150.0, 50.0, 104.0],
+            "expected": [100.0, 100.0, 100.0],
+            "lo": [80.0, 80.0, 80.0],
+            "hi": [120.0, 120.0, 120.0],
+            "score": [3.0, -3.0, 1.5],
+        }
+    )
+    assert list(heading(found, "up")["y"]) == [150.0, 104.0]
+    assert list(heading(found, "down")["y"]) == [50.0]
+    # the total is 1,000 a day: 1% is 10, so the +4 of the last day is immaterial
+    data = pd.DataFrame({"ds": pd.date_range("2026-01-01", periods=31), "y": 1000.0})
+    assert list(material(found, data, 0.01, "D")["y"]) == [150.0, 50.0]
+
+
+def test_material_measures_a_zero_width_interval_in_the_floor() -> None:
+    # a series flat at zero: interval [0, 0]; its first 2,265 would score ~1e12 in a
+    # half-width of 1e-9; the scope's typical day is 15,000, 1% of it 150: 2,265 / 150
+    found = pd.DataFrame(
+        {
+            "unique_id": ["dev", "busy"],
+            "ds": pd.to_datetime(["2026-03-12", "2026-03-12"]),
+            "y": [2265.0, 900.0],
+            "expected": [0.0, 500.0],
+            "lo": [0.0, 300.0],
+            "hi": [0.0, 700.0],  # busy: half-width 200 > 150, its score is kept
+            "score": [2.265e12, 2.0],
+        }
+    )
+    data = pd.DataFrame({"ds": pd.date_range("2026-02-01", periods=40), "y": 15000.0})
+    out = material(found, data, 0.01, "D")
+    assert out["score"].tolist() == pytest.approx([2265.0 / 150.0, 2.0])

@@ -19,6 +19,7 @@ from infracast.cli import (
     project,
     quarantine,
 )
+from infracast.cli.anomalies import anomalies
 from infracast.cli.common import err
 from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
@@ -49,6 +50,7 @@ app.command()(analytics.savings)
 app.command()(analytics.gpu)
 app.command()(analytics.showback)
 app.add_typer(forecast_app, name="forecast")
+app.command()(anomalies)
 app.command()(report)
 
 

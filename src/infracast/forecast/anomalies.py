@@ -6,6 +6,11 @@ regular frequency, minutes to months) and returns the anomalous points with
 returns every point so a chart can draw the band. Nothing reads a file or the
 ledger.
 
+With ``seasonal`` (off by default; on for the ledger's daily cost, see
+:mod:`infracast.control.anomalies`) the median of the same phase in the last
+``seasonal`` seasons is taken away first and both rules run on what is left;
+``expected``, ``lo`` and ``hi`` are given back on the scale of ``y``.
+
 A point is flagged when it is the first of an incident (no flag in the previous
 ``cooldown`` points, unless it scores ``escalation`` times higher) and either
 
@@ -133,6 +138,14 @@ class AnomalySettings(BaseModel):
         description="Points per season (default: from the frequency: a day below daily, "
         "7 for daily, 52 weekly, 12 monthly, 4 quarterly).",
     )
+    seasonal: int = Field(
+        default=0,
+        ge=0,
+        description="Seasons whose median at the same phase is taken away first (0: "
+        "off). With 4 on daily data each day is compared with the median of the same "
+        "weekday of the last four weeks, so a weekly pattern is not an anomaly; the "
+        "first seasonal × season points of a series are then unscored.",
+    )
 
     def for_season(self, season: int) -> AnomalySettings:
         """These settings with every default that follows the season filled in."""
@@ -195,9 +208,11 @@ def _score_series(part: pd.DataFrame, settings: AnomalySettings) -> pd.DataFrame
     out = {name: np.full(n, np.nan) for name in ("expected", "lo", "hi", "score")}
     rule = np.full(n, None, dtype=object)
     anomaly = np.zeros(n, dtype=np.bool_)
+    base = seasonal_baseline(y, settings.season_length or 1, settings.seasonal)
+    seen &= ~np.isnan(base)
     if seen.any():
         scores = rule_scores(
-            y[seen],
+            y[seen] - base[seen],
             center=settings.center,
             history=settings.history,
             width=settings.width,
@@ -208,9 +223,9 @@ def _score_series(part: pd.DataFrame, settings: AnomalySettings) -> pd.DataFrame
             relative=settings.relative,
         )
         score, which = scores.score()
-        out["expected"][seen] = scores.expected
-        out["lo"][seen] = scores.lo
-        out["hi"][seen] = scores.hi
+        out["expected"][seen] = base[seen] + scores.expected
+        out["lo"][seen] = base[seen] + scores.lo
+        out["hi"][seen] = base[seen] + scores.hi
         out["score"][seen] = score
         rule[seen] = which.astype(object)
         rule[np.flatnonzero(seen)[np.isnan(score)]] = None
@@ -221,6 +236,21 @@ def _score_series(part: pd.DataFrame, settings: AnomalySettings) -> pd.DataFrame
             escalation=settings.escalation,
         )
     return part.assign(**out, rule=rule, anomaly=anomaly)
+
+
+def seasonal_baseline(y: np.ndarray, season: int, seasons: int) -> np.ndarray:
+    """The median of ``y`` at ``season``, ``2 season`` … ``seasons × season`` points back
+    (NaN until all of them exist or where one is missing); zeros when ``seasons`` is 0
+    or the series has no season. Rows are the points of a regular series, in order."""
+    if seasons == 0 or season <= 1:
+        return np.zeros(len(y))
+    lags = np.full((seasons, len(y)), np.nan)
+    for i in range(1, seasons + 1):
+        back = i * season
+        if back < len(y):
+            lags[i - 1, back:] = y[:-back]
+    # a NaN lag makes the median NaN: the point is unscored, not compared with fewer weeks
+    return np.asarray(np.median(lags, axis=0), dtype=np.float64)
 
 
 def _checked(df: pd.DataFrame) -> pd.DataFrame:
