@@ -179,8 +179,11 @@ def test_demo_run_ingests_prints_the_overview_and_writes_the_summary(
         "Budgets as of",
         "earned value as of",
         "Plan against actual",
+        "Forecast of 92 periods",  # next quarter by team, with the total
+        "anomalies in",  # the scan's title: "N anomalies in S series (P points)"
     ):
         assert title in ran.out
+    assert "Next quarter, forecast by team" in ran.err
     assert (tmp_path / "s.html").exists()
     costs = json.loads(
         cli("costs", "--by", "source", "-l", str(tmp_path / "l.duckdb"), "-f", "json").out

@@ -9,12 +9,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from infracast import analytics
+from infracast.cli import anomalies as anomalies_cli
 from infracast.cli import budget as budget_cli
 from infracast.cli import plan as plan_cli
 from infracast.cli import project as project_cli
 from infracast.cli.common import LedgerOption, err, library_default, open_ledger, out
+from infracast.cli.forecast_render import render_forecast
 from infracast.cli.ingest import _Bar
 from infracast.cli.render import OutputFormat, render
+from infracast.control.forecasting import forecast as forecast_series
 from infracast.demo import generate as generate_demo
 from infracast.demo.control import DemoControl
 from infracast.demo.run import DemoRun, run_demo
@@ -30,6 +33,7 @@ RUN_ROWS = library_default(run_demo, "rows")
 SEED = library_default(run_demo, "seed")
 FILE_FORMAT = library_default(generate_demo, "file_format")
 SUMMARY = library_default(run_demo, "summary")
+QUARTER = 92  # days: the demo's next quarter, November to January
 
 
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the generated files.")]
@@ -122,6 +126,7 @@ def run(
         _overview(led, result)
     if result.control is not None:
         _control(ledger, result.control)
+    _outlook(ledger)
     err.print(f"\nWrote {result.summary}: open it in a browser.")
     err.print(
         "Next: infracast costs --by team,month · infracast gpu --by team · "
@@ -143,6 +148,20 @@ def _control(ledger: Path | None, control: DemoControl) -> None:
         f"--as-of {as_of} --chart ev.html · infracast plan compare {control.plan} "
         "--by category · infracast finance cashflows --from-ledger --project "
         f"{control.projects[0]}"
+    )
+
+
+def _outlook(ledger: Path | None) -> None:
+    """Next quarter's forecast by team, and the anomalies found in the year, as the
+    commands print them."""
+    err.print("\n[bold]Next quarter, forecast by team (infracast forecast --by team -H 92)[/bold]")
+    with open_ledger(ledger) as led:
+        render_forecast(forecast_series(led, by="team", horizon=QUARTER), OutputFormat.table)
+    err.print("\n[bold]Anomalies found in the year (infracast anomalies)[/bold]")
+    anomalies_cli.anomalies(ledger=ledger)
+    err.print(
+        "Next: infracast forecast --by team --chart forecast.html · infracast forecast "
+        "backtest --by team · infracast anomalies --format json · docs/forecast.md"
     )
 
 
