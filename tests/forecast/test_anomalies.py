@@ -364,3 +364,14 @@ def test_material_measures_a_zero_width_interval_in_the_floor() -> None:
     data = pd.DataFrame({"ds": pd.date_range("2026-02-01", periods=40), "y": 15000.0})
     out = material(found, data, 0.01, "D")
     assert out["score"].tolist() == pytest.approx([2265.0 / 150.0, 2.0])
+
+
+def test_freq_aliases_a_user_types_score_as_pandas_spells_them() -> None:
+    import warnings
+
+    ds = pd.date_range("2026-01-01", periods=72, freq="h")
+    df = pd.DataFrame({"unique_id": "a", "ds": ds, "y": np.arange(72.0) % 24})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 'H' is deprecated in pandas: it must not reach it
+        upper = score_anomalies(df, freq="H")
+    pd.testing.assert_frame_equal(upper, score_anomalies(df, freq="h"))

@@ -295,6 +295,10 @@ def scan_file(
     from infracast.forecast import AnomalyError, detect_anomalies
     from infracast.forecast.anomaly_filters import heading, material
 
+    if freq is not None:  # H, d, 5T … as pandas spells them
+        from infracast.forecast import normalise_freq
+
+        freq = normalise_freq(freq)
     frame = read_series_file(path)
     columns = [str(c) for c in frame.columns]
     for column, flag in ((time_col, "--time-col"), (target_col, "--target-col")):

@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infracast.errors import did_you_mean
 from infracast.forecast.anomaly_rules import events, rule_scores, season_length
 from infracast.forecast.exceptions import AnomalyError
+from infracast.forecast.frames import normalise_freq
 
 __all__ = [
     "AnomalyError",
@@ -180,7 +181,7 @@ def score_anomalies(
     """
     data = _checked(df)
     given = settings or AnomalySettings()
-    seasons = _seasons(data, freq)
+    seasons = _seasons(data, None if freq is None else normalise_freq(freq))
     parts = [
         _score_series(part, given.for_season(seasons[uid]))
         for uid, part in data.groupby("unique_id", sort=False)
