@@ -181,7 +181,7 @@ def score_anomalies(
     """
     data = _checked(df)
     given = settings or AnomalySettings()
-    seasons = _seasons(data, None if freq is None else normalise_freq(freq))
+    seasons = _seasons(data, freq)
     parts = [
         _score_series(part, given.for_season(seasons[uid]))
         for uid, part in data.groupby("unique_id", sort=False)
@@ -343,8 +343,8 @@ def _seasons(data: pd.DataFrame, freq: str | None) -> dict[object, int]:
     ids = data["unique_id"].unique()
     if freq is not None:
         try:
-            offset = pd.tseries.frequencies.to_offset(freq)
-        except ValueError:
+            offset = pd.tseries.frequencies.to_offset(normalise_freq(freq))  # H → h
+        except ValueError:  # ForecastError is one too
             raise AnomalyError(
                 f"unknown frequency {freq!r}",
                 hint="Use a pandas frequency such as 5min, 15min, h, D, W, MS or QS, "
