@@ -31,7 +31,8 @@ under two weeks of hours or eight weeks of days; hourly ``h=24``, daily ``h=7``)
 - statsforecast ``AutoETS``: season 24 for hourly data (statsforecast refuses seasons above
   24, so a weekly hourly season is not available to it), 7 for daily; refitted per window;
 - ``infracast.forecast.forecast(model="auto")`` on the history before each cutoff (its own
-  inner backtest chooses the model: nested, nothing from the scored window is seen).
+  inner backtest chooses the model and rescales its intervals: 3 windows of 7 days for daily
+  data, up to 7 of 24 hours for hourly; nested, nothing from the scored window is seen).
 
 Reported per trace and grain: MASE (mean absolute error over the mean absolute weekly
 seasonal difference of the window's history, averaged over the windows; the same scale for

@@ -10,6 +10,7 @@ import pytest
 
 from infracast.forecast import ForecastError, backtest
 from infracast.forecast.backtesting import calibration, score
+from infracast.forecast.conformal import calibrate, conformal_rank, crossfit_choice, factors
 
 MakeFrame = Callable[..., pd.DataFrame]
 
@@ -139,3 +140,68 @@ def test_calibration_needs_enough_points_for_the_level() -> None:
     # 18 points: rank ceil(19 * 0.95) = 19 is beyond them, so no factor
     factors = calibration(_cv([0.5] * 18), [95])
     assert np.isnan(factors.loc[0, "f95"])
+
+
+def test_the_marginal_conformal_rank_is_ceil_of_n_plus_one_times_the_level() -> None:
+    # ceil(20 * 0.95) = 19; ceil(5 * 0.5) = 3; 18 points are too few at 95%: rank 19 > 18
+    assert conformal_rank(19, 95, None) == 19
+    assert conformal_rank(4, 50, None) == 3
+    assert conformal_rank(18, 95, None) == 19
+
+
+def test_the_training_conditional_rank_holds_the_level_with_probability_one_minus_delta() -> None:
+    # n = 4, L = 50%: P(Bin(4, .5) >= 4) = 1/16 = 0.0625 <= 0.1 but P(>= 3) = 5/16 > 0.1
+    assert conformal_rank(4, 50, 0.1) == 4
+    # at 95% it needs 0.95 ** n <= 0.1: 0.95 ** 45 = 0.0994 fits, 0.95 ** 44 = 0.1047 does not
+    assert conformal_rank(45, 95, 0.1) == 45
+    assert conformal_rank(44, 95, 0.1) == 45
+
+
+def _two_models(errors_a: list[float], errors_b: list[float]) -> pd.DataFrame:
+    """One point per window (cutoffs 0, 1, 2...) of models a and b; yhat 0, 95% bounds +-1."""
+    rows = [
+        {"unique_id": "s", "cutoff": k, "model": m, "y": e, "yhat": 0.0, "lo95": -1.0, "hi95": 1.0}
+        for m, errors in (("a", errors_a), ("b", errors_b))
+        for k, e in enumerate(errors)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_each_window_is_scored_with_the_model_chosen_without_it() -> None:
+    # mean |error| over the other windows: leaving out window 0, a has (0 + 10) / 2 = 5 and
+    # b has 1: b; window 1 likewise b; leaving out window 2, a has 0 and b has 1: a
+    chosen = crossfit_choice(_two_models([0.0, 0.0, 10.0], [1.0, 1.0, 1.0]), ["a", "b"])
+    assert list(chosen["model"]) == ["b", "b", "a"]
+
+
+def test_a_tie_goes_to_the_earlier_candidate() -> None:
+    chosen = crossfit_choice(_two_models([1.0, 1.0], [1.0, -1.0]), ["b", "a"])
+    assert list(chosen["model"]) == ["b", "b"]
+
+
+def test_intervals_narrow_only_on_enough_scores() -> None:
+    # every |error| is 0.5 against a half-width of 1: all scores 0.5. 45 scores allow the
+    # training-conditional rank (45), so the 95% interval halves; with 44 the marginal rank
+    # is used and the interval may only widen: factor 1.
+    enough = factors(_two_models([0.5] * 45, [5.0] * 45), ["a", "b"], [95])
+    few = factors(_two_models([0.5] * 44, [5.0] * 44), ["a", "b"], [95])
+    assert (enough.loc[0, "n"], enough.loc[0, "f95"]) == (45, pytest.approx(0.5))
+    assert (few.loc[0, "n"], few.loc[0, "f95"]) == (44, pytest.approx(1.0))
+
+
+def test_intervals_widen_to_errors_beyond_them_even_on_few_scores() -> None:
+    # 19 scores 0.1, 0.2 ... 1.9 (errors over half-widths of 1): the marginal rank 19 is the
+    # largest, 1.9; the forecast's half-widths of 2 become 3.8 about yhat = 10
+    cv = _two_models([0.1 * k for k in range(1, 20)], [9.0] * 19)
+    fcst = pd.DataFrame({"unique_id": ["s"], "yhat": [10.0], "lo95": [8.0], "hi95": [12.0]})
+    out, notes = calibrate(fcst, cv, ["a", "b"], (95,))
+    assert out.loc[0, "lo95"] == pytest.approx(10 - 3.8)
+    assert out.loc[0, "hi95"] == pytest.approx(10 + 3.8)
+    assert "1 series widened, 0 narrowed" in notes[0]
+
+
+def test_too_few_scores_keep_the_models_interval() -> None:
+    # 18 scores: no rank of them is a 95% quantile
+    fcst = pd.DataFrame({"unique_id": ["s"], "yhat": [10.0], "lo95": [8.0], "hi95": [12.0]})
+    out, notes = calibrate(fcst, _two_models([3.0] * 18, [9.0] * 18), ["a", "b"], (95,))
+    assert (out.loc[0, "lo95"], out.loc[0, "hi95"], notes) == (8.0, 12.0, [])

@@ -168,7 +168,9 @@ def test_auto_on_hourly_data_too_short_for_a_week_does_not_try_it(make_frame: Ma
     assert "weekly_naive" not in result.choices["reason"].iloc[0]
 
 
-def test_auto_widens_intervals_its_backtest_found_too_narrow(random_walks: pd.DataFrame) -> None:
+def test_auto_rescales_intervals_to_its_cross_fitted_backtest_errors(
+    random_walks: pd.DataFrame,
+) -> None:
     result = forecast(random_walks, 7)
     merged = result.forecast.merge(
         pd.concat(
@@ -179,9 +181,28 @@ def test_auto_widens_intervals_its_backtest_found_too_narrow(random_walks: pd.Da
         suffixes=("", "_model"),
     )
     assert (merged["yhat"] == merged["yhat_model"]).all()
-    for lv in (80, 95):  # never narrower than the model's own interval
-        assert (merged[f"lo{lv}"] <= merged[f"lo{lv}_model"] + 1e-9).all()
-        assert (merged[f"hi{lv}"] >= merged[f"hi{lv}_model"] - 1e-9).all()
-    widened = merged["hi95"] > merged["hi95_model"] + 1e-9
-    assert widened.any()
-    assert any("widened to their backtest errors" in note for note in result.notes)
+    # 80%: one factor per series scales both half-widths of the model's interval
+    above = (merged["hi80"] - merged["yhat"]) / (merged["hi80_model"] - merged["yhat"])
+    below = (merged["yhat"] - merged["lo80"]) / (merged["yhat"] - merged["lo80_model"])
+    assert np.allclose(above, below)
+    assert np.allclose(above.groupby(merged["unique_id"]).std().fillna(0.0), 0.0, atol=1e-9)
+    # 95%: 3 windows of 7 give 21 scores, fewer than the 45 needed to narrow: never narrower
+    assert (merged["lo95"] <= merged["lo95_model"] + 1e-9).all()
+    assert (merged["hi95"] >= merged["hi95_model"] - 1e-9).all()
+    assert (merged["hi95"] > merged["hi95_model"] + 1e-9).any()
+    assert any("rescaled to cross-fitted backtest errors" in note for note in result.notes)
+
+
+def test_auto_on_hourly_data_backtests_a_week_of_daily_cutoffs(make_frame: MakeFrame) -> None:
+    # 500 hours: the week before needs 169 hours, then 7 windows of 24 hold out 168: 337 fit
+    result = forecast(make_frame(np.arange(500.0) % 24 + 0.1 * np.arange(500.0), freq="h"), 24)
+    assert result.backtest is not None and result.backtest.n_windows == 7
+    assert "(7 windows of 24)" in result.choices["reason"].iloc[0]
+    # 300 hours: (300 - 169 - 24) // 24 + 1 = 5 windows fit with the week before
+    short = forecast(make_frame(np.arange(300.0) % 24, freq="h"), 24)
+    assert short.backtest is not None and short.backtest.n_windows == 5
+    # daily data keeps 3, and an explicit n_windows is kept
+    daily = forecast(make_frame(np.arange(300.0) % 7), 7).backtest
+    assert daily is not None and daily.n_windows == 3
+    given = forecast(make_frame(np.arange(500.0) % 24, freq="h"), 24, n_windows=3).backtest
+    assert given is not None and given.n_windows == 3

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -18,11 +17,11 @@ import pandas as pd
 
 from infracast.forecast.backtesting import (
     BacktestResult,
-    calibration,
     check_horizon,
     held_out,
     run_backtest,
 )
+from infracast.forecast.conformal import calibrate
 from infracast.forecast.frames import (
     GapPolicy,
     SeriesFrame,
@@ -46,6 +45,9 @@ from infracast.forecast.models import (
 # where ETS is better), and the global model changed nothing for twice the time.
 # candidates= puts them in.
 AUTO_CANDIDATES: tuple[str, ...] = ("seasonal_naive", "ets")
+# Backtest windows of auto: N_WINDOWS, or for data below a day as many as make a week of
+# cutoffs (7 windows of 24 hours), when the series are long enough; see _auto_windows.
+N_WINDOWS = 3
 # Sub-daily demand repeats by the week as well as by the day; with hourly data auto also
 # tries the value a week earlier (weekly_naive) when a series is long enough to backtest
 # it. Added for the weekly cycle of cluster demand, not tuned on bench/traces.py's scores.
@@ -147,6 +149,23 @@ def _candidates(
     return chosen, notes
 
 
+def _auto_windows(series: SeriesFrame, h: int, step: int) -> int:
+    """Auto's backtest windows: ``N_WINDOWS``, or for data below a day enough cutoffs to span
+    a week (``ceil(week / step)``, 7 for hourly data and ``h=24``), so that the choice sees
+    every day of the week rather than the last three; fewer (never under ``N_WINDOWS``) when
+    the shortest series or the week-before candidate would not fit them. Chosen over 3
+    windows and a mean of the two best candidates by leave-one-trace-out on
+    bench/traces.py (bench/RESULTS.md)."""
+    week = weekly_season(series.freq)
+    if week <= series.season_length:
+        return N_WINDOWS
+    wanted = -(-week // step)
+    shortest = int(series.lengths.min()) - needs("seasonal_naive", series, h) - h
+    longest = int(series.lengths.max()) - needs("weekly_naive", series, h) - h
+    fits = min(shortest, longest) // step + 1
+    return max(N_WINDOWS, min(wanted, fits))
+
+
 def _auto(
     series: SeriesFrame,
     h: int,
@@ -211,36 +230,6 @@ def _fit_by_choice(
     )
 
 
-def _calibrated(
-    fcst: pd.DataFrame, result: BacktestResult, level: tuple[int, ...]
-) -> tuple[pd.DataFrame, list[str]]:
-    """Each series' intervals widened to the backtest errors of its chosen model
-    (:func:`~infracast.forecast.backtesting.calibration`), never narrowed: the model was
-    chosen for its small errors on those very windows, so they understate its errors, and
-    three windows are few. Kept where the backtest is too short for a level; nested levels
-    stay nested."""
-    factors = calibration(result.cv, level)
-    out = fcst.merge(factors, on=["unique_id", "model"], how="left")
-    notes = []
-    for lv in level:
-        f = out[f"f{lv}"].clip(lower=1.0)
-        done = out[f"f{lv}"] > 1.0
-        if not done.any():
-            continue
-        lo, hi, mid = out[f"lo{lv}"], out[f"hi{lv}"], out["yhat"]
-        out.loc[done, f"lo{lv}"] = (mid - f * (mid - lo))[done]
-        out.loc[done, f"hi{lv}"] = (mid + f * (hi - mid))[done]
-        per_series = out.loc[done].groupby("unique_id")[f"f{lv}"].first()
-        notes.append(
-            f"{lv}% intervals of {len(per_series)} series widened to their backtest errors "
-            f"(conformal; median factor {per_series.median():.2f})."
-        )
-    for inner, outer in pairwise(level):
-        out[f"lo{outer}"] = np.minimum(out[f"lo{outer}"], out[f"lo{inner}"])
-        out[f"hi{outer}"] = np.maximum(out[f"hi{outer}"], out[f"hi{inner}"])
-    return out[fcst.columns], notes
-
-
 def _rename_future(X_df: pd.DataFrame, id_col: str, time_col: str, default_id: str) -> pd.DataFrame:
     out = X_df.rename(columns={id_col: "unique_id", time_col: "ds"})
     return out if "unique_id" in out.columns else out.assign(unique_id=default_id)
@@ -255,7 +244,7 @@ def forecast(
     level: Sequence[int] = (80, 95),
     X_df: pd.DataFrame | None = None,
     candidates: Sequence[str] | None = None,
-    n_windows: int = 3,
+    n_windows: int | None = None,
     step_size: int | None = None,
     evaluate: bool = True,
     id_col: str = "unique_id",
@@ -271,10 +260,12 @@ def forecast(
     regression, global``, or ``"auto"``: per series, the candidate (default
     ``seasonal_naive, ets``, plus ``weekly_naive`` for data below a day and ``regression``
     when drivers and ``X_df`` are given) with the lowest MASE over ``n_windows``
-    rolling-origin windows, its intervals widened where they held less than their level of
-    that backtest's actuals. A named model is also backtested (``evaluate=False`` skips it)
-    so its MASE and coverage stand beside the forecast. ``X_df`` holds the future driver
-    values (columns ``unique_id, ds`` and the drivers) that ``regression`` needs.
+    rolling-origin windows (default 3; for data below a day a week of cutoffs when the
+    history allows), its intervals rescaled to the cross-fitted backtest errors
+    (:mod:`infracast.forecast.conformal`). A named model is also backtested on ``n_windows``
+    (default 3; ``evaluate=False`` skips it) so its MASE and coverage stand beside the
+    forecast. ``X_df`` holds the future driver values (columns ``unique_id, ds`` and the
+    drivers) that ``regression`` needs.
     """
     h = check_horizon(h)
     levels = check_levels(level)
@@ -290,9 +281,10 @@ def forecast(
     notes = list(series.notes)
     result: BacktestResult | None = None
     if model == "auto":
-        names, more = _candidates(series, candidates, future, h, held_out(h, n_windows, step))
+        windows = _auto_windows(series, h, step) if n_windows is None else n_windows
+        names, more = _candidates(series, candidates, future, h, held_out(h, windows, step))
         notes += more
-        choice, result = _auto(series, h, levels, names, n_windows, step)
+        choice, result = _auto(series, h, levels, names, windows, step)
     else:
         if series.drivers and model != "regression":
             notes.append(f"drivers {', '.join(series.drivers)} unused: only regression uses them.")
@@ -300,7 +292,7 @@ def forecast(
         choice = pd.DataFrame({"unique_id": ids, "model": model, "reason": f"model={model}"})
         if evaluate:
             result = run_backtest(
-                series, h, [model], level=levels, n_windows=n_windows, step_size=step
+                series, h, [model], level=levels, n_windows=n_windows or N_WINDOWS, step_size=step
             )
     if result is not None:
         notes += result.notes
@@ -312,7 +304,8 @@ def forecast(
     for name in sorted(set(choice["model"])):
         notes.append(f"{name}: {INTERVALS[name]} prediction intervals.")
     if model == "auto" and result is not None:
-        fcst, more = _calibrated(fcst, result, levels)
+        tried = result.cv[result.cv["model"].isin(names)]
+        fcst, more = calibrate(fcst, tried, names, levels)
         notes += more
     window = series.df.groupby("unique_id")["ds"].agg(
         train_start="min", train_end="max", n_obs="size"
