@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from hierarchicalforecast.utils import aggregate
 
 from infracast.errors import did_you_mean
 from infracast.forecast.exceptions import HierarchyError
@@ -185,6 +184,8 @@ def aggregate_hierarchy(df_bottom: pd.DataFrame, levels: Sequence[Sequence[str]]
     data, notes = _fill_gaps(data, keys)
     data[_TOTAL_COL] = TOTAL
     spec = [[_TOTAL_COL], *([_TOTAL_COL, *level] for level in chain)]
+    from hierarchicalforecast.utils import aggregate  # loads matplotlib: only when used
+
     frame, S, raw_tags = aggregate(data, spec)
     names = {SEP.join(level): SEP.join(level[1:]) or TOTAL for level in spec}
     tags = {names[k]: np.asarray(v, dtype=object) for k, v in raw_tags.items()}

@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMRegressor
-from mlforecast import MLForecast
-from mlforecast.lag_transforms import RollingMean
-from mlforecast.target_transforms import Differences, LocalStandardScaler
-from mlforecast.utils import PredictionIntervals
-from sklearn.linear_model import LinearRegression
 from statsforecast import StatsForecast
-from statsforecast.models import AutoARIMA, Naive, SeasonalNaive, Theta
 
 from infracast.errors import did_you_mean
 from infracast.forecast._ets_model import ets_cross_validate, ets_fit_predict
 from infracast.forecast.exceptions import ForecastError
 from infracast.forecast.frames import SeriesFrame, require_length, weekly_season
+
+if TYPE_CHECKING:  # LightGBM, mlforecast and scikit-learn load when a global model runs
+    from mlforecast import MLForecast
+    from mlforecast.utils import PredictionIntervals
 
 MODELS: tuple[str, ...] = (
     "naive",
@@ -109,6 +106,9 @@ def needs(name: str, series: SeriesFrame, h: int) -> int:
 
 
 def _stats_model(name: str, series: SeriesFrame) -> Any:
+    # statsforecast.models loads statsmodels (2 s): only when a model is fitted
+    from statsforecast.models import AutoARIMA, Naive, SeasonalNaive, Theta
+
     m = series.season_length
     long_enough = int(series.lengths.min()) >= 2 * m + 2
     seasonal = m if (m > 1 and long_enough) else 1
@@ -146,6 +146,12 @@ def _calendar(freq: str) -> list[str]:
 
 
 def _ml_forecaster(name: str, series: SeriesFrame) -> MLForecast:
+    from lightgbm import LGBMRegressor
+    from mlforecast import MLForecast
+    from mlforecast.lag_transforms import RollingMean
+    from mlforecast.target_transforms import Differences, LocalStandardScaler
+    from sklearn.linear_model import LinearRegression
+
     m = series.season_length
     if name == "regression":
         return MLForecast(
@@ -183,6 +189,8 @@ def _ml_frame(name: str, series: SeriesFrame) -> pd.DataFrame:
 
 def _conformal(series: SeriesFrame, name: str, h: int, spare: int = 0) -> PredictionIntervals:
     """As many calibration windows (2 to 5) as the shortest series allows."""
+    from mlforecast.utils import PredictionIntervals
+
     room = int(series.lengths.min()) - spare - (needs(name, series, h) - 2 * h)
     windows = max(2, min(MAX_CONFORMAL_WINDOWS, room // h))
     return PredictionIntervals(n_windows=windows, h=h)

@@ -34,15 +34,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from hierarchicalforecast.core import HierarchicalReconciliation
-from hierarchicalforecast.methods import BottomUp, HReconciler, MinTrace
 
 from infracast.errors import did_you_mean
 from infracast.forecast.hierarchy import HierarchyError
+
+if TYPE_CHECKING:  # hierarchicalforecast loads matplotlib: imported when reconciling
+    from hierarchicalforecast.methods import HReconciler
 
 METHODS = ("auto", "mint_shrink", "ols", "bottom_up")
 Method = Literal["auto", "mint_shrink", "ols", "bottom_up"]
@@ -323,6 +324,8 @@ def _fill_aggregates(
 
 
 def _reconciler(method: str, nonnegative: bool) -> HReconciler:
+    from hierarchicalforecast.methods import BottomUp, MinTrace
+
     if method == "bottom_up":
         return BottomUp()
     return MinTrace(method=method, nonnegative=nonnegative)
@@ -371,6 +374,8 @@ def _call(
     for lv in level:
         y_hat[f"yhat-lo-{lv:g}"] = base[f"lo{lv:g}"]
         y_hat[f"yhat-hi-{lv:g}"] = base[f"hi{lv:g}"]
+    from hierarchicalforecast.core import HierarchicalReconciliation
+
     hrec = HierarchicalReconciliation([_reconciler(method, nonneg)])
     arrays = {k: np.asarray(v) for k, v in tags.items()}
     hf_level = [_hf_level(lv) for lv in level] or None
