@@ -191,15 +191,35 @@ def forecast_costs(
     if not parts["recurring"].empty and parts["recurring"]["y"].abs().sum() > 0:
         notes.append("recurring fees continue on their schedule (added to the usage forecast)")
     notes.extend(fitted.result.notes)
+    made = result_of(fitted, "cost", scope, pandas_freq, horizon, levels, notes, history, hierarchy)
+    return stored(ledger, made, key, model, fitted, frame) if store_it else made
+
+
+def result_of(
+    fitted: Fitted,
+    kind: str,
+    scope: dict[str, Any],
+    freq: str,
+    horizon: int,
+    levels: tuple[int, ...],
+    notes: list[str],
+    history: pd.DataFrame,
+    hierarchy: reconciled.Nodes | None,
+) -> CostForecast:
+    """The forecast of ``fitted`` with its provenance, not stored yet (id 0)."""
     choices = rounded(fitted.result.to_dict()["choices"])
     if hierarchy is not None:
         choices = reconciled.shown_choices(choices, hierarchy)
-    made = CostForecast(
-        0, False, scope, pandas_freq, horizon, levels, fitted.forecast, choices, notes,
-        kind="cost", reconciliation=fitted.reconciliation, history=history,
+    return CostForecast(
+        0, False, scope, freq, horizon, levels, fitted.forecast, choices, notes,
+        kind=kind, reconciliation=fitted.reconciliation, history=history,
     )  # fmt: skip
-    if not store_it:
-        return made
+
+
+def stored(
+    ledger: Ledger, made: CostForecast, key: str, model: str, fitted: Fitted, frame: pd.DataFrame
+) -> CostForecast:
+    """``made`` saved in the ledger under ``key``, with its id."""
     forecast_id = store.save(ledger, key, made, model, fitted.result.season_length, frame)
     return CostForecast(**{**vars(made), "forecast_id": forecast_id})
 

@@ -11,8 +11,8 @@ import pandas as pd
 from infracast.analytics.periods import Instant
 from infracast.analytics.series import gpu_hours_series
 from infracast.control.forecasting import reconciled, store
-from infracast.control.forecasting.cost import fit, ledger_freq, split_names
-from infracast.control.forecasting.result import CostForecast, rounded
+from infracast.control.forecasting.cost import fit, ledger_freq, result_of, split_names, stored
+from infracast.control.forecasting.result import CostForecast
 from infracast.errors import QueryError
 from infracast.ledger.connection import Ledger
 
@@ -70,14 +70,7 @@ def forecast_gpu_hours(
     none = pd.DataFrame(columns=["unique_id", "ds", "y"])
     fitted = fit(usage, none, none, horizon, pandas_freq, model, levels, hierarchy, method)
     notes = [*series.notes, *fitted.notes, *fitted.result.notes]
-    choices = rounded(fitted.result.to_dict()["choices"])
-    if hierarchy is not None:
-        choices = reconciled.shown_choices(choices, hierarchy)
-    made = CostForecast(
-        0, False, scope, pandas_freq, horizon, levels, fitted.forecast, choices, notes,
-        kind="gpu_hours", reconciliation=fitted.reconciliation, history=history,
-    )  # fmt: skip
-    if not store_it:
-        return made
-    forecast_id = store.save(ledger, key, made, model, fitted.result.season_length, frame)
-    return CostForecast(**{**vars(made), "forecast_id": forecast_id})
+    made = result_of(
+        fitted, "gpu_hours", scope, pandas_freq, horizon, levels, notes, history, hierarchy
+    )
+    return stored(ledger, made, key, model, fitted, frame) if store_it else made
