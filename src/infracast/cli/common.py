@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from infracast.cli.render import OutputFormat
+from infracast.errors import ConfigError
 from infracast.ledger.connection import Ledger
 from infracast.settings import load_settings
 
@@ -55,3 +56,16 @@ def library_default(function: Callable[..., Any], name: str) -> Any:
     """The default of the library function's parameter ``name``, so a command's option and
     its function share one default (and --help shows it)."""
     return inspect.signature(function).parameters[name].default
+
+
+def write_chart(path: Path, data: bytes) -> None:
+    """Write a chart's bytes to ``path`` (a clear error when it cannot) and say so."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the chart {path}: {exc.strerror}.",
+            hint="Check that its folder exists and can be written.",
+            file=path,
+        ) from None
+    err.print(f"Wrote {path}", highlight=False)

@@ -16,7 +16,7 @@ import typer
 
 from infracast import finance
 from infracast.cli import finance_render
-from infracast.cli.common import FormatOption, LedgerOption
+from infracast.cli.common import FormatOption, LedgerOption, write_chart
 from infracast.cli.finance_sources import (
     CHART_OF,
     CONVENTION,
@@ -160,7 +160,7 @@ def sensitivity_command(
             ledger=led,
         )
     if chart and kind:
-        finance_render.write_chart(chart, finance.tornado_chart(result, kind, top=top))
+        write_chart(chart, finance.tornado_chart(result, kind, top=top))
     finance_render.sensitivity(result, fmt, top)
 
 
@@ -233,8 +233,8 @@ def simulate(
         )
     if histogram and histogram_kind:
         chart = finance.simulation_chart(result, "histogram", histogram_kind, of=chart_of)
-        finance_render.write_chart(histogram, chart)
+        write_chart(histogram, chart)
     if cdf and cdf_kind:
         chart = finance.simulation_chart(result, "cdf", cdf_kind, of=chart_of)
-        finance_render.write_chart(cdf, chart)
+        write_chart(cdf, chart)
     finance_render.simulate(result, fmt)

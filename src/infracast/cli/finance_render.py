@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from infracast import finance
 from infracast.cli.common import err, out
 from infracast.cli.render import OutputFormat, render
-from infracast.errors import ConfigError
 
 
 def _summary(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -58,18 +56,6 @@ def print_notes(*groups: Any) -> None:
     for group in groups:
         for note in group:
             err.print(f"- {note}", highlight=False)
-
-
-def write_chart(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot write the chart {path}: {exc.strerror}.",
-            hint="Check that its folder exists and can be written.",
-            file=path,
-        ) from None
-    err.print(f"Wrote {path}", highlight=False)
 
 
 @contextmanager

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from infracast.cli.common import err, out
+from infracast.cli.common import write_chart as write_file
 from infracast.cli.render import OutputFormat, render
 from infracast.control.forecasting import CostForecast, ForecastBacktest
-from infracast.errors import ConfigError
 from infracast.report.forecast_chart import ChartFormat, forecast_chart
 
 UNITS = {"cost": "cost", "gpu_hours": "GPU-hours"}
@@ -114,14 +114,6 @@ def write_chart(path: Path, kind: ChartFormat, result: CostForecast) -> None:
     data, notes = forecast_chart(
         result.history, result.forecast, result.level, kind, title=title, unit=unit
     )
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot write the chart {path}: {exc.strerror}.",
-            hint="Check that its folder exists and can be written.",
-            file=path,
-        ) from None
-    err.print(f"Wrote {path}", highlight=False)
+    write_file(path, data)
     for note in notes:
         err.print(f"[dim]· {note}[/dim]", highlight=False)
