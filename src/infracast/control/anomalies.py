@@ -51,6 +51,8 @@ from infracast.analytics.periods import Instant
 from infracast.analytics.series import NONE, SEP, cost_series
 from infracast.control.budgets.webhook import RetryPolicy, post_json, webhook_secret
 from infracast.control.forecasting import ledger_freq, read_series_file
+from infracast.control.forecasting.cost import LEDGER_FREQS, split_names
+from infracast.control.forecasting.result import plain
 from infracast.errors import ConfigError, InputFileError, QueryError, did_you_mean
 from infracast.ledger.stores import forecasts as store
 
@@ -64,7 +66,6 @@ COST_SEASONS = 4  # weeks whose same weekday is the daily baseline
 TOP_DRIVERS = 3
 DIRECTIONS: tuple[str, ...] = ("up", "down", "both")
 EVENT = "cost.anomaly"
-_GRAINS = {"D": "day", "W-MON": "week", "MS": "month"}  # ledger_freq -> cost_series grain
 COLUMNS = ("unique_id", "ds", "y", "expected", "lo", "hi", "score", "rule")
 
 
@@ -88,7 +89,7 @@ class AnomalyScan:
 
     def to_json(self) -> list[dict[str, Any]]:
         """The array of ``--format json``: one object per anomaly, ``ds`` in ISO 8601."""
-        return [{k: _plain(v) for k, v in row.items()} for row in self.found]
+        return [{k: plain(v) for k, v in row.items()} for row in self.found]
 
     def to_rows(self) -> list[dict[str, Any]]:
         """The CSV rows: the JSON's columns, with ``drivers`` (on the ledger) as one text
@@ -168,7 +169,7 @@ def anomalies(
         ledger_only = [
             flag
             for flag, given in (
-                ("--by", _names(by) != list(DEFAULT_BY)),
+                ("--by", split_names(by) != list(DEFAULT_BY)),
                 ("--from", start),
                 ("--to", end),
                 ("--filter", filters),
@@ -222,8 +223,8 @@ def scan_ledger(
     from infracast.forecast.anomaly_filters import heading, lead_in, lead_periods, material
 
     pandas_freq = ledger_freq(freq)
-    grain = _GRAINS[pandas_freq]
-    names = _names(by)
+    grain = LEDGER_FREQS[pandas_freq]
+    names = split_names(by)
     parsed = parse_filters(filters)
     series = cost_series(ledger, names, grain, start, end, parsed, basis=basis, parts=True)
     frame = series.frame
@@ -401,7 +402,7 @@ def _store_and_alert(
             "event": EVENT,
             "scope": scan.scope,
             "anomalies": [
-                {k: _plain(r[k]) for k in (*COLUMNS[:-1], "drivers") if k in r} for r in pending
+                {k: plain(r[k]) for k in (*COLUMNS[:-1], "drivers") if k in r} for r in pending
             ],
         }
         data = json.dumps(body, sort_keys=True, default=str).encode("utf-8")
@@ -431,11 +432,6 @@ def _store_and_alert(
     )
 
 
-def _names(by: Sequence[str] | str) -> list[str]:
-    items = [by] if isinstance(by, str) else list(by)
-    return [n.strip() for item in items for n in item.split(",") if n.strip()]
-
-
 def _fine(driver: dict[str, Any]) -> int:
     """Rank of a driver's dimension among equal changes: the finest (resource) first."""
     order = ("resource", "sku", "service", "project", "region", "team")
@@ -445,15 +441,3 @@ def _fine(driver: dict[str, Any]) -> int:
 
 def _value(value: Any) -> str | None:
     return None if value is None or value == NONE else str(value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return None if value != value else round(value, 6)
-    if isinstance(value, list):
-        return [{k: _plain(v) for k, v in d.items()} for d in value]
-    return value

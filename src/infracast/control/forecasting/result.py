@@ -4,6 +4,7 @@ CSV rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -97,9 +98,13 @@ class ForecastBacktest:
 
 def plain(value: Any) -> Any:
     """A JSON-ready value: timestamps as ISO text, numpy scalars as Python, floats to 6
-    decimals (the digits beyond are float noise), NaN as None."""
-    if isinstance(value, pd.Timestamp):
+    decimals (the digits beyond are float noise), NaN as None, and so on inside a list
+    of rows (an anomaly's drivers)."""
+    if isinstance(value, datetime):  # pd.Timestamp too
         return value.isoformat()
+    if isinstance(value, list):
+        return [{str(k): plain(v) for k, v in d.items()} if isinstance(d, dict) else d
+                for d in value]  # fmt: skip
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
