@@ -60,8 +60,9 @@ def forecast_chart(
     notes = []
     if rest:
         more = ", ".join(rest[:5]) + (" …" if len(rest) > 5 else "")
+        verb = "is" if len(rest) == 1 else "are"
         notes.append(f"the chart shows the {len(shown)} largest series; {len(rest)} more "
-                     f"are not drawn ({more})")  # fmt: skip
+                     f"{verb} not drawn ({more})")  # fmt: skip
     levels = sorted(level, reverse=True)
     span = HISTORY_HORIZONS * int(forecast.groupby("unique_id").size().max())
     panels = [
