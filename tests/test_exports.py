@@ -65,7 +65,7 @@ PINNED = {
 }
 # Packages whose __all__ must equal the names they define (the lazy top level is pinned above).
 SURFACES = ["infracast.analytics", "infracast.demo", "infracast.ledger", "infracast.report"]
-SURFACES += ["infracast.forecast", "infracast.vocabulary"]
+SURFACES += ["infracast.forecast", "infracast.vocabulary", "infracast.optimize"]
 
 
 def _packages() -> list[str]:

@@ -32,6 +32,7 @@ def _loaded_after(statement: str) -> list[str]:
     "statement",
     [
         "import infracast.estimate, infracast.finance",
+        "import infracast.optimize",
         "import infracast.vocabulary, infracast.errors, infracast.amounts, "
         "infracast.validation, infracast.specfiles",
     ],

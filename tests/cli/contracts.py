@@ -171,7 +171,9 @@ from tests.estimate.contracts import ESTIMATE_CONTRACTS  # noqa: E402
 from tests.finance.contracts import FINANCE_CONTRACTS  # noqa: E402
 from tests.forecast.anomaly_contracts import ANOMALY_CONTRACTS  # noqa: E402
 from tests.forecast.contracts import FORECAST_CONTRACTS  # noqa: E402
+from tests.optimize.contracts import OPTIMIZE_CONTRACTS  # noqa: E402
 
 CONTRACTS += [*CATALOG_CONTRACTS, *ESTIMATE_CONTRACTS, *FINANCE_CONTRACTS, *CONTROL_CONTRACTS]
 CONTRACTS += FORECAST_CONTRACTS
 CONTRACTS += ANOMALY_CONTRACTS
+CONTRACTS += OPTIMIZE_CONTRACTS

@@ -14,6 +14,7 @@ import pytest
 from scipy.optimize import linprog
 
 from infracast.finance import cashflows, metrics, npv
+from infracast.optimize import resources
 
 TEN_K = 10_000  # example (a) counts in units of 10,000 CNY
 
@@ -95,6 +96,12 @@ def test_c_the_resource_lp_costs_130000() -> None:
     assert solved.status == 0
     assert solved.fun == pytest.approx(130_000)
     assert solved.x == pytest.approx(demand)  # buy exactly the demand
+    # infracast's own resource LP (HiGHS) agrees with scipy's, line by line
+    plan = resources(
+        [{"name": n, "unit": "unit", "unit_cost": p, "demand": q} for n, (q, p) in DEMAND.items()]
+    )
+    assert plan.status == "optimal" and plan.total_cost == pytest.approx(130_000)
+    assert [r["quantity"] for r in plan.resources] == pytest.approx(demand)
 
 
 def test_c_no_mix_of_price_times_quantity_and_quantity_squared_gives_2750000() -> None:

@@ -23,6 +23,7 @@ from infracast.cli.anomalies import anomalies
 from infracast.cli.common import err
 from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
+from infracast.cli.optimize import app as optimize_app
 from infracast.cli.report import report
 from infracast.errors import InfracastError, InterruptError
 
@@ -50,6 +51,7 @@ app.command()(analytics.savings)
 app.command()(analytics.gpu)
 app.command()(analytics.showback)
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(optimize_app, name="optimize")
 app.command()(anomalies)
 app.command()(report)
 
