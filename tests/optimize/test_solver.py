@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from scipy import sparse
 
 from infracast.optimize._solver import solve
@@ -28,6 +29,16 @@ def test_lp_takes_the_cheaper_column_first_and_prices_the_row():
     assert s.objective == 9.5 and s.bound == 9.5 and s.gap == 0.0
     np.testing.assert_allclose(s.x, [1.5, 2.5])
     np.testing.assert_allclose(s.row_duals, [3.0])
+
+
+def test_interior_point_gives_the_same_optimum_and_duals():
+    s = solve(
+        np.array([3.0, 2.0]), ROW, np.array([4.0]), np.array([np.inf]),
+        np.zeros(2), np.array([3.0, 2.5]), method="ipm",
+    )  # fmt: skip
+    assert s.status == "optimal"
+    assert s.objective == pytest.approx(9.5)
+    np.testing.assert_allclose(s.row_duals, [3.0], atol=1e-7)
 
 
 def test_mip_rounds_to_whole_units():

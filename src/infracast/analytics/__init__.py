@@ -10,6 +10,7 @@ from infracast.analytics._coverage import Coverage, coverage, coverage_of
 from infracast.analytics._savings import savings, savings_by
 from infracast.analytics._showback import Showback, showback
 from infracast.analytics.actuals import actual_cost_by, charged_projects, project_actuals
+from infracast.analytics.commitments import CommitmentUtilization, commitment_utilization
 from infracast.analytics.dimensions import check_dimensions, dimension, dimension_names
 from infracast.analytics.drivers import Drivers, change_drivers
 from infracast.analytics.filters import Filter, apply_filters, parse_filter, parse_filters
@@ -20,6 +21,7 @@ from infracast.analytics.periods import Period
 from infracast.analytics.series import ForecastSeries, cost_series, gpu_hours_series
 
 __all__ = [
+    "CommitmentUtilization",
     "Coverage",
     "Drivers",
     "Filter",
@@ -34,6 +36,7 @@ __all__ = [
     "charged_projects",
     "check_dimensions",
     "check_metric",
+    "commitment_utilization",
     "cost_by",
     "cost_series",
     "costs",

@@ -85,11 +85,14 @@ def solve(
     time_limit: float | None = None,
     mip_gap: float = 1e-6,
     threads: int | None = None,
+    method: Literal["simplex", "ipm", "pdlp"] | None = None,
 ) -> Solution:
     """Minimise ``cost @ x`` subject to ``row_lower <= matrix @ x <= row_upper`` and
     ``col_lower <= x <= col_upper``; ``integer`` (a boolean mask over columns) makes those
     columns whole numbers. Infinite bounds are ``±np.inf``. ``mip_gap`` is the relative gap at
-    which HiGHS may stop; ``time_limit`` in seconds."""
+    which HiGHS may stop; ``time_limit`` in seconds; ``method`` the LP algorithm (HiGHS
+    chooses when None; ``ipm`` is much faster on large scenario LPs and still ends with a
+    basis, so row duals are given)."""
     import highspy
 
     cost = np.asarray(cost, dtype=float)
@@ -121,6 +124,8 @@ def solve(
         h.setOptionValue("time_limit", float(time_limit))
     if threads is not None:
         h.setOptionValue("threads", int(threads))
+    if method is not None:
+        h.setOptionValue("solver", method)
     start = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - start
