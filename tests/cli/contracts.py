@@ -81,7 +81,9 @@ def scrub(text: str, fmt: str, keys: tuple[str, ...]) -> str:
         return text
     if fmt == "json":
         names = "|".join(re.escape(k) for k in keys)
-        return re.sub(rf'("(?:{names})": )("[^"]*"|null)', rf'\1"{VOLATILE}"', text)
+        return re.sub(
+            rf'("(?:{names})": )("[^"]*"|null|-?[0-9][0-9.eE+-]*)', rf'\1"{VOLATILE}"', text
+        )
     rows = list(csv.reader(io.StringIO(text)))
     blank = [i for i, name in enumerate(rows[0]) if name in keys]
     for row in rows[1:]:
@@ -172,8 +174,13 @@ from tests.finance.contracts import FINANCE_CONTRACTS  # noqa: E402
 from tests.forecast.anomaly_contracts import ANOMALY_CONTRACTS  # noqa: E402
 from tests.forecast.contracts import FORECAST_CONTRACTS  # noqa: E402
 from tests.optimize.contracts import OPTIMIZE_CONTRACTS  # noqa: E402
+from tests.optimize.placement_contracts import PLACEMENT_CONTRACTS  # noqa: E402
 
 CONTRACTS += [*CATALOG_CONTRACTS, *ESTIMATE_CONTRACTS, *FINANCE_CONTRACTS, *CONTROL_CONTRACTS]
 CONTRACTS += FORECAST_CONTRACTS
 CONTRACTS += ANOMALY_CONTRACTS
 CONTRACTS += OPTIMIZE_CONTRACTS
+CONTRACTS += PLACEMENT_CONTRACTS
+from tests.optimize.commitment_contracts import COMMITMENT_CONTRACTS  # noqa: E402
+
+CONTRACTS += COMMITMENT_CONTRACTS

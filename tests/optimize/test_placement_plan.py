@@ -330,6 +330,10 @@ def test_baseline_uses_current_offers_and_greedy_is_beaten_on_a_hand_case():
     assert result.greedy_cost == pytest.approx(250.0)
     assert result.baseline_cost == pytest.approx(270.0)
     assert (result.savings, result.savings_vs_greedy) == (pytest.approx(100.0), pytest.approx(80.0))
+    # per workload: w1 stays on y (120 against 120: saves 0), w2 moves z → x (150 → 50: 100)
+    each = {a.workload: (a.offer, a.baseline_cost, a.savings) for a in result.assignments}
+    assert each == {"w1": ("y", pytest.approx(120.0), pytest.approx(0.0)),
+                    "w2": ("x", pytest.approx(150.0), pytest.approx(100.0))}  # fmt: skip
 
 
 def test_greedy_without_a_full_plan_reports_none():

@@ -18,6 +18,8 @@ from infracast.cli.forecast_render import render_forecast
 from infracast.cli.ingest import _Bar
 from infracast.cli.render import OutputFormat, render
 from infracast.control.forecasting import forecast as forecast_series
+from infracast.control.optimizing import commitments as plan_commitments
+from infracast.control.optimizing import placement as place_workloads
 from infracast.demo import generate as generate_demo
 from infracast.demo.control import DemoControl
 from infracast.demo.run import DemoRun, run_demo
@@ -127,6 +129,7 @@ def run(
     if result.control is not None:
         _control(ledger, result.control)
     _outlook(ledger)
+    _savings(ledger)
     err.print(f"\nWrote {result.summary}: open it in a browser.")
     err.print(
         "Next: infracast costs --by team,month · infracast gpu --by team · "
@@ -162,6 +165,60 @@ def _outlook(ledger: Path | None) -> None:
     err.print(
         "Next: infracast forecast --by team --chart forecast.html · infracast forecast "
         "backtest --by team · infracast anomalies --format json · docs/forecast.md"
+    )
+
+
+TOP_MOVES = 5
+DEMO_ACCELERATOR = "H100"  # the demo company's largest GPU spend
+
+
+def _savings(ledger: Path | None) -> None:
+    """The top placement moves of last month's cloud GPU workloads and the commitments to buy
+    for the H100 demand, each with its savings."""
+    with open_ledger(ledger, read_only=True) as led:
+        placed = place_workloads(ledger=led)
+        advice = plan_commitments(led, accelerator=DEMO_ACCELERATOR)
+    cur = placed.currency
+    moves = sorted(
+        (a for a in placed.assignments if a.savings is not None and a.savings > 0.005),
+        key=lambda a: -(a.savings or 0.0),
+    )
+    share = (placed.savings or 0.0) / placed.baseline_cost if placed.baseline_cost else 0.0
+    err.print(
+        f"\n[bold]Where last month's cloud GPUs could have run (infracast optimize placement)"
+        f"[/bold]\n{len(moves)} of {len(placed.assignments)} workloads move; together "
+        f"{placed.objective:,.2f} {cur} instead of {placed.baseline_cost or 0:,.2f} (saves "
+        f"{placed.savings or 0:,.2f}, {share:.1%}; gap {placed.gap:.2%}). The top {TOP_MOVES}:"
+    )
+    rows = [
+        {
+            "workload": a.workload.rsplit("/", 1)[-1],
+            "team": a.team,
+            "paid": a.baseline_cost,
+            "move to": f"{a.provider} {a.region} {a.offer.split('/')[-2]} {a.pricing}",
+            "cost": a.cost,
+            "saves": a.savings,
+        }
+        for a in moves[:TOP_MOVES]
+    ]
+    render(rows, OutputFormat.table, console=out, money=("paid", "cost", "saves"))
+    plan = advice.plan
+    terms = ", ".join(
+        f"{line.quantity:,.0f} GPU-hours a month for {line.term}"
+        for line in plan.lines
+        if line.kind == "new" and line.quantity > 0.5 and line.start_period == 0
+    )
+    err.print(
+        f"\n[bold]Commitments for {DEMO_ACCELERATOR} demand (infracast optimize commitments "
+        f"--accelerator {DEMO_ACCELERATOR})[/bold]\nBuy {terms or 'no new commitment'}: "
+        f"saves {plan.commitment_savings:,.2f} {plan.currency} over {plan.periods} months "
+        f"against buying none ({plan.no_new_commitment_cost:,.2f} expected on demand and spot "
+        f"beside what is owned and committed); over-commit probability "
+        f"{plan.over_commit_probability:.0%}, expected unused {plan.expected_unused_cost:,.2f}."
+    )
+    err.print(
+        "Next: infracast optimize placement --move-to any · infracast optimize commitments "
+        "--accelerator H100 --format json · docs/optimize.md"
     )
 
 

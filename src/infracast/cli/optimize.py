@@ -11,12 +11,17 @@ from typing import Annotated
 import typer
 
 from infracast.cli.common import FormatOption, library_default
+from infracast.cli.optimize_commitments import commitments
+from infracast.cli.optimize_placement import placement
 from infracast.cli.optimize_render import render_allocation, render_resources
 from infracast.cli.render import OutputFormat
 from infracast.control.optimizing import allocate as allocate_teams
 from infracast.control.optimizing import resources as solve_resources
 
 app = typer.Typer(no_args_is_help=True, help="Optimize where and how compute is bought.")
+
+app.command("placement")(placement)
+app.command("commitments")(commitments)
 
 InputArgument = Annotated[Path, typer.Argument(help="The input file: CSV, or YAML.")]
 

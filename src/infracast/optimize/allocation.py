@@ -41,8 +41,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from infracast.errors import did_you_mean
+from infracast.optimize._inputs import check_unique, plain, validate_items
 from infracast.optimize.exceptions import InfeasibleError, OptimizeError
-from infracast.optimize.resource_lp import _num, _parse, _unique
 
 POLICIES: tuple[str, ...] = ("proportional", "priority", "value", "max_min")
 
@@ -187,10 +187,10 @@ def allocate(
             hint="give the capacity in the demands' unit, e.g. 512 (GPU-hours).",
             field="capacity",
         )
-    given: list[TeamDemand] = _parse(TeamDemand, list(teams), "team")
+    given: list[TeamDemand] = validate_items(TeamDemand, teams, "team")
     if not given:
         raise OptimizeError("no teams were given.", hint="give at least one team and its demand.")
-    _unique([t.name for t in given], "team")
+    check_unique([t.name for t in given], "team")
     for t in given:
         if t.minimum > t.demand:
             raise OptimizeError(
@@ -245,23 +245,23 @@ def _result(
     for t, xi, ri, ok in zip(given, x, ratio, asked, strict=True):
         v = t.value_per_unit
         rows.append({
-            "team": t.name, "demand": _num(t.demand), "weight": _num(t.weight),
-            "priority": _num(t.priority), "value_per_unit": None if v is None else _num(v),
-            "minimum": _num(t.minimum), "allocation": _num(xi), "unmet": _num(t.demand - xi),
-            "satisfaction": _num(ri) if ok else None,
-            "value": None if v is None else _num(v * xi),
+            "team": t.name, "demand": plain(t.demand), "weight": plain(t.weight),
+            "priority": plain(t.priority), "value_per_unit": None if v is None else plain(v),
+            "minimum": plain(t.minimum), "allocation": plain(xi), "unmet": plain(t.demand - xi),
+            "satisfaction": plain(ri) if ok else None,
+            "value": None if v is None else plain(v * xi),
         })  # fmt: skip
     allocated = float(x.sum())
     values = np.array([t.value_per_unit or 0.0 for t in given])
     return Allocation(
         policy=policy,
-        capacity=_num(capacity),
-        total_demand=_num(d.sum()),
-        allocated=_num(allocated),
-        unmet=_num(d.sum() - allocated),
-        utilization=_num(allocated / capacity) if capacity > 0 else None,
-        jain_index=_num(jain_index(ratio[asked])) if asked.any() else None,
-        total_value=_num(float(values @ x)) if valued else None,
+        capacity=plain(capacity),
+        total_demand=plain(d.sum()),
+        allocated=plain(allocated),
+        unmet=plain(d.sum() - allocated),
+        utilization=plain(allocated / capacity) if capacity > 0 else None,
+        jain_index=plain(jain_index(ratio[asked])) if asked.any() else None,
+        total_value=plain(float(values @ x)) if valued else None,
         teams=rows,
         assumptions=assumptions,
     )

@@ -42,9 +42,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse
 
+from infracast.optimize._inputs import validate_items
 from infracast.optimize._solver import Solution, solve
 from infracast.optimize.exceptions import OptimizeError
 from infracast.optimize.scenarios import DemandScenarios
@@ -78,7 +79,7 @@ def standard_terms(
     price_1y: float, price_3y: float, *, periods_per_year: int = 12
 ) -> list[CommitmentTerm]:
     """The usual two terms, ``1y`` and ``3y``, with prices per unit and period."""
-    return _models(
+    return validate_items(
         CommitmentTerm,
         [
             {"name": "1y", "price": price_1y, "periods": periods_per_year},
@@ -209,8 +210,8 @@ def commitments(
     scen = demand if isinstance(demand, DemandScenarios) else DemandScenarios.from_paths(demand)
     d, pi = scen.demand, scen.probabilities
     n_s, n_t = d.shape
-    term_list = _models(CommitmentTerm, terms, "term")
-    held = _models(ExistingCommitment, existing, "existing commitment")
+    term_list = validate_items(CommitmentTerm, terms, "term")
+    held = validate_items(ExistingCommitment, existing, "existing commitment")
     _unique([t.name for t in term_list])
     p_od = float(on_demand_price)
     break_even_utilization(0.0, p_od)  # validates the on-demand price
@@ -253,23 +254,6 @@ class _Model:
     def paid(self, term: CommitmentTerm, start: int) -> int:
         """Periods a unit of the block starting at ``start`` is paid for."""
         return term.periods if self.beyond else min(term.periods, self.d.shape[1] - start)
-
-
-def _models(kind: Any, items: Sequence[Any], what: str) -> list[Any]:
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append(item if isinstance(item, kind) else kind.model_validate(item))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            name = item.get("name") if isinstance(item, Mapping) else None
-            raise OptimizeError(
-                f"{what} {name or i + 1}: {loc}: {err['msg']}.",
-                hint=f"see the fields of {kind.__name__} in docs/optimize.md.",
-                field=loc,
-            ) from None
-    return out
 
 
 def _unique(names: list[str]) -> None:

@@ -87,8 +87,9 @@ def plan_baselines(
     masks: Mapping[str, np.ndarray],
     egress_per_gb: float,
     notes: list[str],
-) -> tuple[float | None, float | None]:
-    """The baseline and the greedy plan's cost (see the module docstring)."""
+) -> tuple[float | None, float | None, np.ndarray]:
+    """The baseline, the greedy plan's cost (see the module docstring) and each workload's
+    baseline cost (NaN where it has none)."""
     accept = np.logical_and.reduce([v for k, v in masks.items() if k != "capacity"])
     pw, po = np.nonzero(accept)
     whole = np.zeros(len(pw), dtype=bool)
@@ -145,5 +146,5 @@ def plan_baselines(
         notes.append(
             "greedy found no full plan (a workload found no offer with room): greedy_cost is null"
         )
-        return base, None
-    return base, float((m.cost * scale)[chosen].sum())
+        return base, None, each
+    return base, float((m.cost * scale)[chosen].sum()), each

@@ -26,14 +26,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from infracast.catalog._accelerators import LIST_COMMAND, accelerator, find_accelerator
 from infracast.catalog.models import PriceOption
 from infracast.catalog.providers import canonical_provider
 from infracast.errors import did_you_mean
+from infracast.optimize._inputs import check_unique, validate_items
 from infracast.optimize.exceptions import OptimizeError
-from infracast.validation import problem, problems_message
 
 PRICINGS: tuple[str, ...] = (
     "on_demand",
@@ -209,66 +209,24 @@ class BudgetCap(BaseModel):
     amount: float = Field(ge=0)
 
 
-def _validate(model: type[BaseModel], item: Any, what: str, number: int) -> Any:
-    if isinstance(item, model):
-        return item
-    label = what
-    if isinstance(item, Mapping):
-        name = item.get(what)
-        label = f"{what} {number}" + (f" ({name!r})" if name not in (None, "") else "")
-    else:
-        raise OptimizeError(
-            f"{what} {number} is a {type(item).__name__}, not a mapping of its fields.",
-            hint=f"Give each {what} as a mapping (a CSV row, a YAML entry) or a {model.__name__}.",
-        )
-    try:
-        return model.model_validate(dict(item))
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            said = problem(err, model.model_fields)
-            place = ".".join(str(p) for p in err["loc"])
-            problems.append(f"{place}: {said}" if place else said)
-        fields = ", ".join(f"{n}*" if f.is_required() else n for n, f in model.model_fields.items())
-        first = exc.errors()[0]["loc"]
-        raise OptimizeError(
-            problems_message(label, problems),
-            hint=f"A {what} has the fields {fields} (* = required); "
-            "docs/optimize.md describes each.",
-            field=str(first[0]) if first else None,
-        ) from None
-
-
-def _unique(names: Sequence[str], what: str) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise OptimizeError(
-                f'two {what}s are named "{name}".',
-                hint=f"Give each {what} a unique name.",
-                field=what,
-            )
-        seen.add(name)
-
-
 def parse_workloads(items: Iterable[Workload | Mapping[str, Any]]) -> tuple[Workload, ...]:
     """``items`` as workloads (each problem named with its row); names must be unique."""
-    out = tuple(_validate(Workload, w, "workload", i) for i, w in enumerate(items, start=1))
+    out = tuple(validate_items(Workload, items, "workload", "workload"))
     if not out:
         raise OptimizeError("no workloads to place.", hint="Give at least one workload.")
-    _unique([w.workload for w in out], "workload")
+    check_unique([w.workload for w in out], "workload")
     return out
 
 
 def parse_offers(items: Iterable[Offer | Mapping[str, Any]]) -> tuple[Offer, ...]:
     """``items`` as offers (each problem named with its row); names unique, one currency."""
-    out = tuple(_validate(Offer, o, "offer", i) for i, o in enumerate(items, start=1))
+    out = tuple(validate_items(Offer, items, "offer", "offer"))
     if not out:
         raise OptimizeError(
             "no offers to place the workloads on.",
             hint="Give an offers file, or leave it out to use the price book.",
         )
-    _unique([o.offer for o in out], "offer")
+    check_unique([o.offer for o in out], "offer")
     currencies = sorted({o.currency for o in out})
     if len(currencies) > 1:
         raise OptimizeError(
@@ -281,7 +239,7 @@ def parse_offers(items: Iterable[Offer | Mapping[str, Any]]) -> tuple[Offer, ...
 
 def parse_caps(items: Iterable[BudgetCap | Mapping[str, Any]]) -> tuple[BudgetCap, ...]:
     """``items`` as budget caps; at most one cap per team and period."""
-    out = tuple(_validate(BudgetCap, c, "budget cap", i) for i, c in enumerate(items, start=1))
+    out = tuple(validate_items(BudgetCap, items, "budget cap", "team"))
     seen: set[tuple[str, str]] = set()
     for cap in out:
         if (cap.team, cap.per) in seen:

@@ -68,12 +68,22 @@ def slowness(ws: Sequence[Workload], os_: Sequence[Offer], notes: list[str]) -> 
     col = np.array([accs.index(o.accelerator) for o in os_])
     refs = sorted({w.accelerators[0] for w in ws if w.accelerators})
     table = np.ones((len(refs) + 1, len(accs)))  # last row: no accelerator listed
+    accepts: dict[str, set[str]] = {}
+    for w in ws:
+        if w.accelerators:
+            accepts.setdefault(w.accelerators[0], set()).update(w.accelerators)
+    unknown = []
     for i, ref in enumerate(refs):
         for j, acc in enumerate(accs):
             ratio = peak_ratio(ref, acc)
-            if ratio is None:
-                notes.append(f"{ref} and {acc} share no bf16/fp16/fp32 peak: as fast as each other")
+            if ratio is None and acc != ref and acc in accepts.get(ref, ()):
+                unknown.append(f"{ref}/{acc}")
             table[i, j] = 1.0 if ratio is None else ratio
+    if unknown:
+        notes.append(
+            f"no bf16/fp16/fp32 peak both parts have, so taken as fast as each other: "
+            f"{', '.join(unknown)}"
+        )
     row = np.array([refs.index(w.accelerators[0]) if w.accelerators else len(refs) for w in ws])
     notes.append(
         "hours are on each workload's first accelerator; on another they scale by the ratio "

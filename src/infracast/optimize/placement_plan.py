@@ -112,6 +112,14 @@ class Assignment:
     start_hour: float
     team: str | None
     egress_cost: float
+    # what the workload costs on its baseline (its current offer, else the cheapest
+    # acceptable on-demand one); on the first part of a split workload only
+    baseline_cost: float | None = None
+
+    @property
+    def savings(self) -> float | None:
+        """The baseline cost less this assignment's (None without a baseline)."""
+        return None if self.baseline_cost is None else self.baseline_cost - self.cost
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +137,8 @@ class Assignment:
             "end_hour": round(self.start_hour + self.hours, 6),
             "team": self.team,
             "egress_cost": round(self.egress_cost, 6),
+            "baseline_cost": None if self.baseline_cost is None else round(self.baseline_cost, 6),
+            "savings": None if self.savings is None else round(self.savings, 6),
         }
 
 
@@ -240,7 +250,7 @@ def placement(
     x = np.round(solution.x)
     notes += _model_notes(ws, os_, caps, egress_per_gb)
     objective = float(model.cost @ x)
-    base, greedy = plan_baselines(ws, os_, model, dur, n, rate, passes, egress_per_gb, notes)
+    base, greedy, each = plan_baselines(ws, os_, model, dur, n, rate, passes, egress_per_gb, notes)
     status: Literal["optimal", "feasible"] = (
         "optimal" if solution.status == "optimal" else "feasible"
     )
@@ -256,7 +266,7 @@ def placement(
         savings_vs_greedy=None if greedy is None else greedy - objective,
         solve_seconds=solution.seconds,
         currency=os_[0].currency,
-        assignments=_assignments(ws, os_, model, x),
+        assignments=_assignments(ws, os_, model, x, each),
         binding=_binding(os_, caps, model, x, objective, time_limit, notes),
         assumptions=tuple(dict.fromkeys(notes)),
         inputs_hash=inputs_hash(ws, os_, caps, egress_per_gb, spot_interruptions_per_hour),
@@ -283,11 +293,19 @@ def inputs_hash(
 
 
 def _assignments(
-    ws: Sequence[Workload], os_: Sequence[Offer], m: PlacementModel, x: np.ndarray
+    ws: Sequence[Workload],
+    os_: Sequence[Offer],
+    m: PlacementModel,
+    x: np.ndarray,
+    baseline: np.ndarray,
 ) -> tuple[Assignment, ...]:
     out = []
+    seen: set[int] = set()
     for p in np.flatnonzero(x > 0.5):
-        w, o = ws[m.pair_w[p]], os_[m.pair_o[p]]
+        i = int(m.pair_w[p])
+        w, o = ws[i], os_[m.pair_o[p]]
+        first = i not in seen and bool(np.isfinite(baseline[i]))
+        seen.add(i)
         instances = int(m.unit[p] * x[p])
         out.append(
             Assignment(
@@ -304,6 +322,7 @@ def _assignments(
                 start_hour=w.start_hour,
                 team=w.team,
                 egress_cost=float(m.egress[p] * x[p]),
+                baseline_cost=float(baseline[i]) if first else None,
             )
         )
     return tuple(out)

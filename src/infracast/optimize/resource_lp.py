@@ -40,10 +40,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy import sparse
 
 from infracast.errors import did_you_mean
+from infracast.optimize._inputs import check_unique, plain, validate_items
 from infracast.optimize._solver import solve
 from infracast.optimize.exceptions import InfeasibleError, OptimizeError
 
@@ -149,38 +150,6 @@ class ResourcePlan:
         return [dict(r) for r in (self.resources if self.mode == "plain" else self.lines)]
 
 
-def _num(value: float) -> float:
-    """A plain float rounded to 9 decimals (solver noise), with -0.0 as 0.0."""
-    out = round(float(value), 9)
-    return 0.0 if out == 0 else out
-
-
-def _parse(kind: type[BaseModel], items: Sequence[Any], what: str) -> list[Any]:
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append(item if isinstance(item, kind) else kind.model_validate(item))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            name = item.get("name") if isinstance(item, Mapping) else None
-            label = f"{what} {name!r}" if name else f"{what} {i + 1}"
-            raise OptimizeError(
-                f"{label}: {loc}: {err['msg']}.",
-                hint=f"see the fields of {kind.__name__} in docs/optimize.md.",
-                field=loc,
-            ) from exc
-    return out
-
-
-def _unique(names: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise OptimizeError(f"{what} {name!r} is given twice.", hint="give each once.")
-        seen.add(name)
-
-
 def _known(name: str, names: list[str], where: str) -> None:
     if name not in names:
         raise OptimizeError(
@@ -196,7 +165,7 @@ def _portfolio_data(
     """Project names, demand (P×R), price of unmet demand (P×R, NaN = must be met), notes."""
     names = [r.name for r in res]
     index = {n: i for i, n in enumerate(names)}
-    _unique([p.name for p in projects], "project")
+    check_unique([p.name for p in projects], "project")
     demand = np.zeros((len(projects), len(res)))
     price = np.array([[np.nan if r.unmet_penalty is None else r.unmet_penalty for r in res]] *
                      len(projects))  # fmt: skip
@@ -308,11 +277,11 @@ def resources(
     Example: ``resources([{"name": "servers", "unit": "server", "unit_cost": 1000,
     "demand": 100}]).total_cost == 100000.0``.
     """
-    res: list[Resource] = _parse(Resource, list(resources), "resource")
+    res: list[Resource] = validate_items(Resource, resources, "resource")
     if not res:
         raise OptimizeError("no resources were given.", hint="give at least one resource.")
     names = [r.name for r in res]
-    _unique(names, "resource")
+    check_unique(names, "resource")
     currencies = sorted({r.currency for r in res})
     if len(currencies) > 1:
         raise OptimizeError(
@@ -340,7 +309,7 @@ def resources(
             )
     else:
         mode = "portfolio"
-        given: list[Project] = _parse(Project, list(projects), "project")
+        given: list[Project] = validate_items(Project, projects, "project")
         if not given:
             raise OptimizeError("projects is empty.", hint="give projects, or None for plain mode.")
         owned = [r.name for r in res if r.demand > 0]
@@ -393,7 +362,7 @@ def _plan(
     duals = sol.row_duals if sol.row_duals.size else None
 
     def dual(i: int, sign: float) -> float | None:
-        return None if duals is None else _num(sign * duals[i])
+        return None if duals is None else plain(sign * duals[i])
 
     penalty = np.nan_to_num(price)
     bought = q.sum(axis=0)
@@ -403,10 +372,10 @@ def _plan(
         binds = r.capacity is not None and bought[j] >= r.capacity - _TOL * max(1.0, r.capacity)
         shadow = None if r.capacity is None else dual(n + j, -1.0)
         rows.append({
-            "resource": r.name, "unit": r.unit, "unit_cost": _num(r.unit_cost),
-            "demand": _num(demand[:, j].sum()), "quantity": _num(bought[j]),
-            "unmet": _num(u[:, j].sum()), "cost": _num(costs[j] * bought[j]),
-            "penalty_cost": _num(penalty[:, j] @ u[:, j]), "capacity": r.capacity,
+            "resource": r.name, "unit": r.unit, "unit_cost": plain(r.unit_cost),
+            "demand": plain(demand[:, j].sum()), "quantity": plain(bought[j]),
+            "unmet": plain(u[:, j].sum()), "cost": plain(costs[j] * bought[j]),
+            "penalty_cost": plain(penalty[:, j] @ u[:, j]), "capacity": r.capacity,
             "capacity_shadow_price": shadow, "capacity_binds": bool(binds),
         })  # fmt: skip
         if binds:
@@ -416,10 +385,10 @@ def _plan(
         for j, r in enumerate(res):
             lines.append({
                 "project": p, "resource": r.name, "unit": r.unit,
-                "demand": _num(demand[i, j]), "quantity": _num(q[i, j]), "unmet": _num(u[i, j]),
-                "cost": _num(costs[j] * q[i, j]),
-                "unmet_penalty": None if np.isnan(price[i, j]) else _num(price[i, j]),
-                "penalty_cost": _num(penalty[i, j] * u[i, j]),
+                "demand": plain(demand[i, j]), "quantity": plain(q[i, j]), "unmet": plain(u[i, j]),
+                "cost": plain(costs[j] * q[i, j]),
+                "unmet_penalty": None if np.isnan(price[i, j]) else plain(price[i, j]),
+                "penalty_cost": plain(penalty[i, j] * u[i, j]),
                 "demand_shadow_price": dual(i * n_r + j, 1.0),
             })  # fmt: skip
     if mode == "plain":
@@ -436,9 +405,9 @@ def _plan(
         status=sol.status,
         mode=mode,
         currency=cur,
-        total_cost=_num(sol.objective),
-        spend=_num(spend),
-        penalty_cost=_num(float((penalty * u).sum())),
+        total_cost=plain(sol.objective),
+        spend=plain(spend),
+        penalty_cost=plain(float((penalty * u).sum())),
         budget=None if budget is None else float(budget),
         budget_shadow_price=budget_price,
         resources=rows,
