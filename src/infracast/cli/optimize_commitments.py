@@ -52,7 +52,11 @@ def commitments(
     ] = None,
     spot_max_share: Annotated[
         float | None,
-        typer.Option("--spot-max-share", help="Most of a period's demand spot may serve (0–1)."),
+        typer.Option(
+            "--spot-max-share",
+            help="Most of a period's demand spot may serve (0–1; default: the share of the "
+            "ledger's GPU-hours that ran on spot, else 0.5 when a spot price is given).",
+        ),
     ] = None,
     whole_units: Annotated[
         bool, typer.Option("--whole-gpus", help="Commit whole GPUs (a MILP).")
@@ -94,7 +98,10 @@ def commitments(
     Units: demand in GPU-hours per period, prices per GPU-hour.
 
     Prices: those given with --on-demand-price; without it, the cheapest of each pricing
-    model in the price book for --accelerator (narrowed by --provider and --region).
+    model in the price book for --accelerator from one provider (--provider; default: the
+    provider of most of the ledger's GPU-hours of it that sells commitments, else the
+    cheapest on demand among those that do), narrowed by --region. With a ledger, its
+    owned servers of the accelerator count as capacity until their useful life ends.
 
     Examples:
 
