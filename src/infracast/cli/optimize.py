@@ -5,12 +5,13 @@ LP, and allocation under scarcity. Each command is one call of
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from infracast.cli.common import FormatOption, library_default
+from infracast.cli.common import FormatOption, LedgerOption, library_default, open_ledger
 from infracast.cli.optimize_commitments import commitments
 from infracast.cli.optimize_placement import placement
 from infracast.cli.optimize_render import render_allocation, render_resources
@@ -55,10 +56,16 @@ def resources(
 
 @app.command("allocate")
 def allocate(
-    input: InputArgument,
     capacity: Annotated[
         float, typer.Option("--capacity", "-c", help="What there is to share (GPUs, GPU-hours…).")
     ],
+    input: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Teams (CSV or YAML): name, demand, optionally weight, priority, "
+            "value_per_unit, minimum. Without it, the ledger's GPU-hours forecast by team."
+        ),
+    ] = None,
     policy: Annotated[
         str,
         typer.Option(
@@ -68,6 +75,11 @@ def allocate(
             "value_per_unit) or max_min (max-min fair, by weight).",
         ),
     ] = library_default(allocate_teams, "policy"),
+    freq: Annotated[
+        str,
+        typer.Option("--freq", help="Without a file: the period forecast, MS (a month), W or D."),
+    ] = library_default(allocate_teams, "freq"),
+    ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Share a scarce capacity among teams by a policy everyone can read, with each team's
@@ -80,5 +92,10 @@ def allocate(
       infracast optimize allocate teams.csv --capacity 64
 
       infracast optimize allocate teams.csv --capacity 64 --policy priority
+
+      infracast optimize allocate --capacity 40000 --freq MS   # next month's forecast
     """
-    render_allocation(allocate_teams(input, capacity=capacity, policy=policy), fmt)
+    opened = nullcontext(None) if input is not None else open_ledger(ledger, read_only=True)
+    with opened as led:
+        result = allocate_teams(input, capacity=capacity, policy=policy, ledger=led, freq=freq)
+    render_allocation(result, fmt)

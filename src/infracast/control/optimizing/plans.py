@@ -11,17 +11,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infracast.amounts import parse_amount
 from infracast.control.optimizing.tables import YAML_SUFFIXES, read_table
 from infracast.errors import InputFileError
 from infracast.optimize.allocation import Allocation, TeamDemand
 from infracast.optimize.allocation import allocate as allocate_teams
+from infracast.optimize.exceptions import OptimizeError
 from infracast.optimize.resource_lp import Resource, ResourcePlan
 from infracast.optimize.resource_lp import resources as solve_resources
 from infracast.specfiles import read_yaml
+
+if TYPE_CHECKING:
+    from infracast.ledger.connection import Ledger
 
 _SPEC_KEYS = ("resources", "projects", "budget")
 
@@ -65,8 +70,40 @@ def resources(input: str | Path, *, budget: float | None = None) -> ResourcePlan
     return solve_resources(read_table(path, Resource, what="the resource file"), budget=budget)
 
 
-def allocate(input: str | Path, *, capacity: float, policy: str = "max_min") -> Allocation:
+def allocate(
+    input: str | Path | None = None,
+    *,
+    capacity: float,
+    policy: str = "max_min",
+    ledger: Ledger | None = None,
+    freq: str = "MS",
+) -> Allocation:
     """Share ``capacity`` among the teams of ``input`` by ``policy`` (``proportional``,
-    ``priority``, ``value`` or ``max_min``)."""
-    teams = read_table(Path(input), TeamDemand, what="the teams file", key="teams")
-    return allocate_teams(teams, capacity, policy)
+    ``priority``, ``value`` or ``max_min``); without a file, the teams' demand is the ledger's
+    GPU-hours forecast by team for the next period of ``freq`` (``MS`` a month, ``W`` a
+    week, ``D`` a day), and ``capacity`` is in GPU-hours of that period."""
+    if input is not None:
+        teams = read_table(Path(input), TeamDemand, what="the teams file", key="teams")
+        return allocate_teams(teams, capacity, policy)
+    if ledger is None:
+        raise OptimizeError(
+            "no demand: give a teams file, or a ledger to forecast the teams' GPU-hours.",
+            hint="infracast optimize allocate teams.csv --capacity 64, or --ledger FILE.",
+            field="input",
+        )
+    from infracast.control.forecasting import forecast_gpu_hours
+
+    made = forecast_gpu_hours(ledger, by="team", horizon=1, freq=freq, store_it=False)
+    first = made.forecast[made.forecast["ds"] == made.forecast["ds"].min()]
+    rows = [
+        {"name": str(r.unique_id).removeprefix("team/"), "demand": max(float(r.yhat), 0.0)}
+        for r in first.itertuples()
+        if str(r.unique_id) != "total"
+    ]
+    result = allocate_teams(rows, capacity, policy)
+    period = first["ds"].min()
+    note = (
+        f"demand: each team's GPU-hours forecast for the period from {period:%Y-%m-%d} "
+        f"(freq {freq}; the ledger's usage samples, point forecast); capacity in GPU-hours"
+    )
+    return dataclasses.replace(result, assumptions=[note, *result.assumptions])
