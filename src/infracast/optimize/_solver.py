@@ -86,23 +86,67 @@ def solve(
     mip_gap: float = 1e-6,
     threads: int | None = None,
     method: Literal["simplex", "ipm", "pdlp"] | None = None,
+    start: np.ndarray | None = None,
+    stop_at: float | None = None,
 ) -> Solution:
     """Minimise ``cost @ x`` subject to ``row_lower <= matrix @ x <= row_upper`` and
     ``col_lower <= x <= col_upper``; ``integer`` (a boolean mask over columns) makes those
     columns whole numbers. Infinite bounds are ``±np.inf``. ``mip_gap`` is the relative gap at
     which HiGHS may stop; ``time_limit`` in seconds; ``method`` the LP algorithm (HiGHS
     chooses when None; ``ipm`` is much faster on large scenario LPs and still ends with a
-    basis, so row duals are given)."""
-    import highspy
-
+    basis, so row duals are given). ``start``: column values of a known plan, handed to a
+    MILP as its first incumbent (ignored for an LP); ``stop_at``: a MILP stops (status
+    ``feasible``) once it holds a plan costing at most this, whatever its own gap."""
     cost = np.asarray(cost, dtype=float)
     n = cost.size
     csc = sparse.csc_array(matrix, dtype=float)
     if csc.shape[1] != n:
         raise ValueError(f"the matrix has {csc.shape[1]} columns for {n} costs")
     h = _highs()
+    _load(h, cost, csc, row_lower, row_upper, col_lower, col_upper)
+    is_mip = integer is not None and bool(np.any(integer))
+    if is_mip:
+        cols = np.flatnonzero(np.asarray(integer, dtype=bool)).astype(np.int32)
+        h.changeColsIntegrality(cols.size, cols, np.ones(cols.size, dtype=np.uint8))
+        if start is not None:
+            values = np.asarray(start, dtype=float)
+            h.setSolution(n, np.arange(n, dtype=np.int32), values)
+        if stop_at is not None:
+            h.cbMipInterrupt.subscribe(_stop_at(float(stop_at)))
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
+    if method is not None:
+        h.setOptionValue("solver", method)
+    began = time.perf_counter()
+    h.run()
+    return _read(h, is_mip, time.perf_counter() - began)
+
+
+def _stop_at(target: float) -> Any:
+    def enough(event: Any) -> None:
+        if event.data_out.mip_primal_bound <= target:
+            event.interrupt()
+
+    return enough
+
+
+def _load(
+    h: Any,
+    cost: np.ndarray,
+    csc: sparse.csc_array,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+) -> None:
+    """Pass the model to ``h`` column-wise, continuous (integrality is set afterwards)."""
+    import highspy
+
     lp = highspy.HighsLp()
-    lp.num_col_ = n
+    lp.num_col_ = cost.size
     lp.num_row_ = csc.shape[0]
     lp.col_cost_ = cost
     lp.col_lower_ = np.asarray(col_lower, dtype=float)
@@ -113,23 +157,61 @@ def solve(
     lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
     lp.a_matrix_.index_ = csc.indices.astype(np.int32)
     lp.a_matrix_.value_ = csc.data
-    is_mip = integer is not None and bool(np.any(integer))
-    if is_mip:
-        kinds = np.where(np.asarray(integer, dtype=bool), 1, 0)
-        lp.integrality_ = [highspy.HighsVarType(int(k)) for k in kinds]
     h.passModel(lp)
     h.setOptionValue("inf", 1e30)
-    h.setOptionValue("mip_rel_gap", float(mip_gap))
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    if threads is not None:
-        h.setOptionValue("threads", int(threads))
-    if method is not None:
-        h.setOptionValue("solver", method)
-    start = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - start
-    return _read(h, is_mip, seconds)
+
+
+class ColumnLP:
+    """An LP held in one HiGHS object, for column generation: columns are added and the LP
+    re-run from the last optimal basis (a few primal simplex iterations instead of a solve
+    from scratch). Same arguments and :class:`Solution` as :func:`solve`, LPs only."""
+
+    def __init__(
+        self,
+        cost: np.ndarray,
+        matrix: sparse.spmatrix | sparse.sparray,
+        row_lower: np.ndarray,
+        row_upper: np.ndarray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+    ) -> None:
+        cost = np.asarray(cost, dtype=float)
+        csc = sparse.csc_array(matrix, dtype=float)
+        if csc.shape[1] != cost.size:
+            raise ValueError(f"the matrix has {csc.shape[1]} columns for {cost.size} costs")
+        self._h = _highs()
+        self.n_rows = int(csc.shape[0])
+        _load(self._h, cost, csc, row_lower, row_upper, col_lower, col_upper)
+
+    @property
+    def n_cols(self) -> int:
+        return int(self._h.getNumCol())
+
+    def add_columns(
+        self,
+        cost: np.ndarray,
+        matrix: sparse.spmatrix | sparse.sparray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+    ) -> None:
+        """Append columns (``matrix``: one column each, over the LP's rows), at the end."""
+        cost = np.asarray(cost, dtype=float)
+        csc = sparse.csc_array(matrix, dtype=float)
+        if csc.shape != (self.n_rows, cost.size):
+            raise ValueError(f"the new columns are {csc.shape}, not ({self.n_rows}, {cost.size})")
+        self._h.addCols(
+            cost.size, cost, np.asarray(col_lower, dtype=float),
+            np.asarray(col_upper, dtype=float), csc.nnz, csc.indptr[:-1].astype(np.int32),
+            csc.indices.astype(np.int32), csc.data,
+        )  # fmt: skip
+
+    def run(self, time_limit: float | None = None) -> Solution:
+        """Solve (from the last basis when there is one); the LP's :class:`Solution`."""
+        if time_limit is not None:
+            self._h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+        start = time.perf_counter()
+        self._h.run()
+        return _read(self._h, False, time.perf_counter() - start)
 
 
 def _read(h: Any, is_mip: bool, seconds: float) -> Solution:
