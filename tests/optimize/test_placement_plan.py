@@ -394,3 +394,31 @@ def test_importing_placement_loads_no_database():
     code = "import sys, infracast.optimize.placement_plan; print(sorted(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "duckdb" not in out.stdout and "'ibis'" not in out.stdout
+
+
+def test_a_large_plain_model_goes_to_column_generation_within_its_gap(monkeypatch):
+    # The same seeded instance (60 workloads, 12 offers with capacities) solved whole by
+    # HiGHS and by column generation (forced by lowering the size threshold): the large
+    # path's plan respects capacity and costs within its 0.5% gap of the optimum.
+    import infracast.optimize.placement_plan as plan
+
+    rng = np.random.default_rng(7)
+    offers = [
+        _offer(f"o{j}", price=float(rng.uniform(8, 12)), capacity_instances=int(rng.integers(3, 9)))
+        for j in range(12)
+    ]
+    jobs = [
+        {"workload": f"w{i}", "gpus": 8, "hours": float(rng.integers(1, 20))} for i in range(60)
+    ]
+    whole = placement(jobs, offers)
+    monkeypatch.setattr(plan, "LARGE_PAIRS", 10)
+    large = placement(jobs, offers)
+    assert any("column generation" in a for a in large.assumptions)
+    assert whole.bound <= large.objective <= whole.objective * (1 + plan.LARGE_GAP) + 1e-9
+    assert large.bound <= whole.objective + 1e-6
+    used: dict[str, int] = {}
+    for a in large.assignments:
+        used[a.offer] = used.get(a.offer, 0) + a.instances
+    limit = {o["offer"]: o["capacity_instances"] for o in offers}
+    assert len(large.assignments) == 60
+    assert all(count <= limit[name] for name, count in used.items())
