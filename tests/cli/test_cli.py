@@ -184,6 +184,9 @@ def test_demo_run_ingests_prints_the_overview_and_writes_the_summary(
     ):
         assert title in ran.out
     assert "Next quarter, forecast by team" in ran.err
+    # the optimize section: the top placement moves and the commitment to buy, with savings
+    assert "Where last month's cloud GPUs could have run" in ran.err
+    assert "Commitments for H100 demand" in ran.err and "saves" in ran.err
     assert (tmp_path / "s.html").exists()
     costs = json.loads(
         cli("costs", "--by", "source", "-l", str(tmp_path / "l.duckdb"), "-f", "json").out

@@ -52,3 +52,18 @@ def test_hourly_demand_keeps_the_working_day(fleet: Ledger) -> None:
 def test_filters_are_refused_for_gpu_demand(fleet: Ledger) -> None:
     with pytest.raises(ConfigError, match="--filter selects charges"):
         forecast(fleet, demand="gpu_hours", filters=["team=research"])
+
+
+def test_a_series_of_one_observation_is_carried_flat_and_the_others_are_forecast(
+    fleet: Ledger,
+) -> None:
+    # A T4 held for 5 hours on the last day only: one daily observation (5 GPU-hours), too
+    # short for any model; it is carried forward flat and the H100 and L4 are still forecast.
+    add_charges(fleet, [{"ResourceId": "t1", "x_gpu_type": "T4", "cost": 1.0}])
+    add_samples(fleet, [{"ts": f"2026-01-25T0{h}:00:00", "resource_id": "t1"} for h in range(5)])
+    result = forecast_gpu_hours(fleet, by="gpu_type", horizon=3, store_it=False)
+    t4 = result.forecast[result.forecast["unique_id"] == "T4"]
+    assert list(t4["yhat"]) == [5.0, 5.0, 5.0] and list(t4["hi95"]) == [5.0, 5.0, 5.0]
+    h100 = result.forecast[result.forecast["unique_id"] == "H100"]["yhat"]
+    np.testing.assert_allclose(h100, 12.0, atol=0.5)
+    assert any("one observation only" in n for n in result.notes)

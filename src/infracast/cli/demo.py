@@ -23,6 +23,7 @@ from infracast.control.optimizing import placement as place_workloads
 from infracast.demo import generate as generate_demo
 from infracast.demo.control import DemoControl
 from infracast.demo.run import DemoRun, run_demo
+from infracast.errors import InfracastError
 
 app = typer.Typer(
     help="A realistic AI company (three clouds, an on-prem GPU cluster) to try infracast on.",
@@ -175,9 +176,13 @@ DEMO_ACCELERATOR = "H100"  # the demo company's largest GPU spend
 def _savings(ledger: Path | None) -> None:
     """The top placement moves of last month's cloud GPU workloads and the commitments to buy
     for the H100 demand, each with its savings."""
-    with open_ledger(ledger, read_only=True) as led:
-        placed = place_workloads(ledger=led)
-        advice = plan_commitments(led, accelerator=DEMO_ACCELERATOR)
+    try:
+        with open_ledger(ledger, read_only=True) as led:
+            placed = place_workloads(ledger=led)
+            advice = plan_commitments(led, accelerator=DEMO_ACCELERATOR)
+    except InfracastError as exc:  # a demo too small to optimize says so and ends well
+        err.print(f"\n[bold]Optimize[/bold]: skipped: {exc.message}")
+        return
     cur = placed.currency
     moves = sorted(
         (a for a in placed.assignments if a.savings is not None and a.savings > 0.005),

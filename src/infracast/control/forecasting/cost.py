@@ -13,6 +13,7 @@ With ``reconcile`` the groups of ``by`` are reconciled to the organisation's tot
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,31 @@ class Fitted:
     notes: list[str]
 
 
+def _carry_single(
+    usage: pd.DataFrame, horizon: int, freq: str, levels: tuple[int, ...], notes: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``usage`` without its series of a single observation, and those series carried
+    forward flat (no model fits one point, and one short series must not stop the others'
+    forecast); all of them when every series has one point (the forecast then says why)."""
+    counts = usage.groupby("unique_id")["y"].size()
+    single = [str(u) for u in counts.index[counts < 2]]
+    if not single or len(single) == len(counts):
+        return usage, pd.DataFrame()
+    rows = []
+    for uid, group in usage[usage["unique_id"].isin(single)].groupby("unique_id"):
+        last = group.iloc[-1]
+        days = pd.date_range(last["ds"], periods=horizon + 1, freq=freq)[1:]
+        band = {f"{side}{lv}": float(last["y"]) for lv in levels for side in ("lo", "hi")}
+        for ds in days:
+            rows.append({"unique_id": uid, "ds": ds, "yhat": float(last["y"]), **band,
+                         "model": "naive"})  # fmt: skip
+    notes.append(
+        f"{', '.join(single[:5])}{' …' if len(single) > 5 else ''}: one observation only, "
+        "carried forward flat with no interval"
+    )
+    return usage[~usage["unique_id"].isin(single)], pd.DataFrame(rows)
+
+
 def fit(
     usage: pd.DataFrame,
     recurring: pd.DataFrame,
@@ -90,7 +116,12 @@ def fit(
     from infracast import forecast as fc
 
     notes: list[str] = []
+    usage, carried = _carry_single(usage, horizon, freq, levels, notes)
     result = fc.forecast(usage, horizon, freq=freq, model=model, level=levels)
+    if len(carried):
+        result = dataclasses.replace(
+            result, forecast=pd.concat([result.forecast, carried], ignore_index=True)
+        )
     if hierarchy is not None:
         ids = [str(u) for u in hierarchy.hierarchy.S["unique_id"]]
     else:
