@@ -127,3 +127,14 @@ def test_price_book_offers_get_unique_names():
 def test_price_book_filter_refuses_an_unknown_accelerator():
     with pytest.raises(OptimizeError, match='unknown accelerator "H1000"'):
         offers_from_price_book([], accelerators=["H1000"])
+
+
+def test_total_gpu_hours_give_the_hours_at_the_gpus_asked():
+    # 800 GPU-hours on 8 GPUs at once: 100 hours; a CSV row leaves hours empty
+    (w,) = parse_workloads([{"workload": "w", "gpus": "8", "hours": "", "gpu_hours": "800"}])
+    assert (w.gpus, w.hours, w.gpu_hours) == (8, 100.0, 800.0)
+
+
+def test_gpu_hours_that_disagree_with_gpus_times_hours_are_refused():
+    with pytest.raises(OptimizeError, match="is not gpus × hours"):
+        parse_workloads([{"workload": "w", "gpus": 8, "hours": 10, "gpu_hours": 800}])

@@ -77,6 +77,9 @@ class Workload(BaseModel):
     workload: str = Field(min_length=1, description="unique name")
     gpus: int = Field(ge=1, description="GPUs needed at once")
     hours: float = Field(gt=0, description="duration on the first accelerator listed")
+    gpu_hours: float | None = Field(
+        default=None, gt=0, description="total GPU-hours instead of hours: hours = gpu_hours / gpus"
+    )
     accelerators: tuple[str, ...] = Field(
         default=(), description="acceptable catalog accelerators (';' in a CSV); empty = any"
     )
@@ -96,6 +99,29 @@ class Workload(BaseModel):
     data_gb: float = Field(default=0.0, ge=0, description="data moved to an offer elsewhere")
 
     _empty = model_validator(mode="before")(_drop_empty)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hours_from_gpu_hours(cls, data: Any) -> Any:
+        """``gpu_hours`` given instead of ``hours``: the run's hours at ``gpus`` at once."""
+        if isinstance(data, Mapping) and data.get("hours") in (None, "") and data.get("gpu_hours"):
+            try:
+                hours = float(data["gpu_hours"]) / float(data.get("gpus") or 0)
+            except (TypeError, ValueError, ZeroDivisionError):
+                return data  # the fields' own checks name what is wrong
+            return {**data, "hours": hours}
+        return data
+
+    @model_validator(mode="after")
+    def _gpu_hours_agree(self) -> Workload:
+        if self.gpu_hours is not None and abs(self.gpu_hours - self.gpus * self.hours) > 1e-6 * (
+            self.gpu_hours
+        ):
+            raise ValueError(
+                f"gpu_hours ({self.gpu_hours:g}) is not gpus × hours "
+                f"({self.gpus} × {self.hours:g}); give one of hours and gpu_hours"
+            )
+        return self
 
     @field_validator("accelerators", mode="before")
     @classmethod
