@@ -14,9 +14,10 @@ demanded, shared among the offers by Dirichlet(1) weights, in whole instances (a
 Measured: ``infracast.optimize._assignment.solve_assignment`` (``method="colgen"``, gap
 0.5%, time limit 60 s): wall time, the gap proven against a bound valid for the full model
 (the Lagrangian at the restricted LPs' capacity duals), pricing rounds and columns,
-peak memory (tracemalloc: Python-allocated arrays, numpy included, during the solve; and
-``resource.getrusage`` maxrss: the whole process's peak resident set, HiGHS and the
-instance included). Compared with:
+peak memory (``resource.getrusage`` maxrss: the whole process's peak resident set, HiGHS and
+the instance included; with ``--tracemalloc`` also the Python-allocated peak, numpy
+included, during the solve: tracing slows the solver's Python loops, so timings taken with
+it are not comparable). Compared with:
 
 - greedy cheapest-first: workloads with most GPUs first, each on its cheapest pair with
   capacity left (``greedy_assignment``); may leave workloads unplaced (reported);
@@ -89,12 +90,17 @@ def make_instance(workloads: int, offers: int, seed: int) -> Instance:
     return Instance(pair_w, pair_o, cost, inst.astype(np.int32), capacity, gpus)
 
 
-def timed_solve(inst: Instance, method: str, time_limit: float, gap: float) -> tuple[Any, float]:
-    """The solve with tracemalloc on; its result and the Python-allocated peak in MiB."""
-    tracemalloc.start()
+def timed_solve(
+    inst: Instance, method: str, time_limit: float, gap: float, trace: bool = False
+) -> tuple[Any, float]:
+    """The solve; its result and, with ``trace``, the Python-allocated peak in MiB (NaN
+    without: tracemalloc slows the solver's Python loops, so timed runs go without it)."""
+    if trace:
+        tracemalloc.start()
     result = solve_assignment(*inst.args(), method=method, time_limit=time_limit, gap=gap)  # type: ignore[arg-type]
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else float("nan")
+    if trace:
+        tracemalloc.stop()
     return result, peak
 
 
@@ -110,13 +116,13 @@ def references(inst: Instance) -> tuple[float, float, int, float]:
     return greedy, seconds, int((~placed).sum()), float(cheapest.sum())
 
 
-def run(workloads: int, offers: int, seed: int, time_limit: float, gap: float) -> None:
+def run(workloads: int, offers: int, seed: int, time_limit: float, gap: float, trace: bool) -> None:
     inst = make_instance(workloads, offers, seed)
     print(
         f"\n{workloads:,} workloads x {offers:,} offers, seed {seed}: {inst.pair_w.size:,} pairs, "
         f"{inst.gpus.sum():,} GPUs demanded, {int(np.isfinite(inst.capacity).sum())} capacities"
     )
-    result, peak = timed_solve(inst, "colgen", time_limit, gap)
+    result, peak = timed_solve(inst, "colgen", time_limit, gap, trace)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
     greedy, greedy_s, unplaced, baseline = references(inst)
     print(f"colgen: {result.status}, {result.seconds:.1f} s, proven gap {result.gap:.3%}")
@@ -162,9 +168,12 @@ def main() -> None:
     parser.add_argument("--small-workloads", type=int, default=1_000)
     parser.add_argument("--small-offers", type=int, default=200)
     parser.add_argument("--small-time-limit", type=float, default=120.0)
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
+    )
     args = parser.parse_args()
     print(f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores")
-    run(args.workloads, args.offers, args.seed, args.time_limit, args.gap)
+    run(args.workloads, args.offers, args.seed, args.time_limit, args.gap, args.tracemalloc)
     if args.small_workloads:
         compare_small(args.small_workloads, args.small_offers, args.seed, args.small_time_limit)
 

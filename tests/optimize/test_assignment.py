@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -11,10 +12,13 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from infracast.optimize._assignment import (
+    _repaired_greedy,
     greedy_assignment,
     lagrangian_value,
     solve_assignment,
 )
+from infracast.optimize._colgen import group
+from infracast.optimize._local_search import improve
 from infracast.optimize._solver import solve
 from infracast.optimize.exceptions import OptimizeError
 
@@ -179,3 +183,50 @@ def test_greedy_places_largest_first_on_the_cheapest_pair_that_fits():
         np.array([1, 1, 2, 2]), np.array([2.0, 9.0]), 2,
     )  # fmt: skip
     assert choice.tolist() == [1, 2]
+
+
+def _plan_cost(case, choice) -> tuple[float, np.ndarray]:
+    _, pair_o, cost, inst, capacity, _ = case
+    used = np.bincount(pair_o[choice], weights=inst[choice], minlength=capacity.size)
+    return float(cost[choice].sum()), used
+
+
+def test_local_search_makes_the_chain_move():
+    # offer 0 (capacity 1) holds w1 (cost 5; on offer 1 it costs 6); w0 sits on offer 1 at
+    # cost 10 and would cost 1 on offer 0. No single shift helps (offer 0 is full); the chain
+    # w1 -> offer 1, w0 -> offer 0 costs 1 + 6 = 7 instead of 10 + 5 = 15.
+    pairs = group(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]),
+                  np.array([1.0, 10.0, 5.0, 6.0]), np.ones(4), np.array([1.0, 5.0]), 2)  # fmt: skip
+    start = np.array([1, 2])  # positions: w0 on offer 1, w1 on offer 0
+    better = improve(pairs, start, np.arange(4), deadline=time.perf_counter() + 5)
+    assert better.tolist() == [0, 3]
+    assert pairs.cost(better) == pytest.approx(7.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_local_search_never_raises_cost_nor_breaks_capacity(seed):
+    case = _instance(seed, workloads=6, offers=3, slack=1.5)
+    pairs = group(*case)
+    start = _repaired_greedy(pairs, pairs.c)
+    if not (start >= 0).all():
+        return  # the greedy found no plan to start from
+    better = improve(pairs, start, np.arange(pairs.c.size), time.perf_counter() + 5)
+    assert pairs.cost(better) <= pairs.cost(start) + 1e-9
+    assert np.array_equal(pairs.w[better], np.arange(6))  # one pair per workload, its own
+    used = np.bincount(pairs.o[better], weights=pairs.a[better], minlength=3)
+    assert np.all(used <= pairs.capacity)
+    assert pairs.cost(better) >= _brute_force(*case) * (1 - 1e-12)
+
+
+def test_colgen_plan_comes_from_local_search_within_the_gap_on_a_medium_case():
+    # 1,500 workloads x 60 offers: the LP rounded by greedy and local search alone reaches 1%
+    case = _instance(11, workloads=1500, offers=60, accept=0.3, slack=1.2)
+    dec = solve_assignment(*case, method="colgen", gap=0.01, time_limit=30)
+    assert dec.status == "optimal" and dec.gap <= 0.01
+    assert not any(note.startswith("MILP") for note in dec.notes)
+    cost, used = _plan_cost(case, dec.choice)
+    assert np.all(used <= case[4])
+    assert np.array_equal(case[0][dec.choice], np.arange(1500))
+    assert cost == pytest.approx(dec.objective)
+    assert dec.bound <= cost * (1 + 1e-12)

@@ -206,9 +206,12 @@ class ColumnLP:
         )  # fmt: skip
 
     def run(self, time_limit: float | None = None) -> Solution:
-        """Solve (from the last basis when there is one); the LP's :class:`Solution`."""
+        """Solve (from the last basis when there is one); the LP's :class:`Solution`.
+        ``time_limit``: seconds for this run (HiGHS counts its limit on the object's run
+        time summed over runs, so the time already spent is added)."""
         if time_limit is not None:
-            self._h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+            spent = float(self._h.getRunTime())
+            self._h.setOptionValue("time_limit", spent + float(max(time_limit, 0.01)))
         start = time.perf_counter()
         self._h.run()
         return _read(self._h, False, time.perf_counter() - start)
