@@ -3,6 +3,7 @@ import infracast.analytics as analytics
 
 def test_public_names_are_pinned() -> None:
     assert analytics.__all__ == [
+        "CommitmentUtilization",
         "Coverage",
         "Drivers",
         "Filter",
@@ -17,6 +18,7 @@ def test_public_names_are_pinned() -> None:
         "charged_projects",
         "check_dimensions",
         "check_metric",
+        "commitment_utilization",
         "cost_by",
         "cost_series",
         "costs",

@@ -141,7 +141,11 @@ def commitments(
         notes.append(f"demand: {input}, in GPU-hours per period ({_PERIOD[code]}).")
     elif ledger is not None:
         if horizon < 1:
-            raise ConfigError(f"horizon is {horizon}; it must be at least 1.", field="horizon")
+            raise ConfigError(
+                f"horizon is {horizon}; it must be at least 1.",
+                hint="Give the periods to plan, e.g. --horizon 36 (three years of months).",
+                field="horizon",
+            )
         scen, labels, accelerator = ledger_demand(ledger, accelerator, horizon, code, start, end)
         notes.append(
             f"demand: the ledger's GPU-hours forecast of {accelerator} by {_PERIOD[code]} "

@@ -125,7 +125,11 @@ def _forecast_csv(
                     row=line,
                 )
     if not rows:
-        raise InputFileError(f"the forecast file {path} has no rows.", file=path)
+        raise InputFileError(
+            f"the forecast file {path} has no rows.",
+            hint="Write one with infracast forecast --format csv > forecast.csv.",
+            file=path,
+        )
     intervals = {float(lv): (values[1 + 2 * i], values[2 + 2 * i]) for i, lv in enumerate(levels)}
     labels = [v.get("ds", "").strip() for _, v in rows]
     order = np.argsort(labels, kind="stable")
