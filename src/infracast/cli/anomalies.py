@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 
 from infracast.cli.analytics import ByOption, FilterOption, FromOption, ToOption
-from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out
+from infracast.cli.common import (
+    FormatOption,
+    LedgerOption,
+    open_ledger,
+    out,
+    print_notes,
+    print_plain,
+)
 from infracast.cli.render import OutputFormat, render
 from infracast.control.anomalies import DEFAULT_BY, AnomalyScan, driver_text
 from infracast.control.anomalies import anomalies as scan_anomalies
@@ -117,11 +124,7 @@ def anomalies(
 
 
 def _render(result: AnomalyScan, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        render([], fmt, console=out, json_value=result.to_json())
-        return
-    if fmt is OutputFormat.csv:
-        render(result.to_rows(), fmt, console=out)
+    if print_plain(fmt, result.to_json(), result.to_rows()):
         return
     rows = []
     for row in result.to_json():
@@ -140,5 +143,4 @@ def _render(result: AnomalyScan, fmt: OutputFormat) -> None:
     if result.scope_key is not None:
         title += f", {result.new} new"
     render(rows, fmt, console=out, title=title, money=("y", "expected"))
-    for note in result.notes:
-        err.print(f"[dim]· {note}[/dim]", highlight=False)
+    print_notes(result.notes)

@@ -69,3 +69,23 @@ def write_chart(path: Path, data: bytes) -> None:
             file=path,
         ) from None
     err.print(f"Wrote {path}", highlight=False)
+
+
+def print_notes(lines: Any) -> None:
+    """Each line (assumption, note) dim on stderr, as a '·' bullet."""
+    for line in lines:
+        err.print(f"[dim]· {line}[/dim]", highlight=False)
+
+
+def print_plain(fmt: OutputFormat, json_value: Any, rows: Any) -> bool:
+    """Print a result's JSON (``json_value``) or CSV (``rows``) as the library gives them;
+    True when done, False for a table (the caller draws it)."""
+    from infracast.cli.render import render
+
+    if fmt is OutputFormat.json:
+        render([], fmt, console=out, json_value=json_value)
+        return True
+    if fmt is OutputFormat.csv:
+        render(rows, fmt, console=out)
+        return True
+    return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from infracast.cli.common import err, out
+from infracast.cli.common import err, out, print_notes, print_plain
 from infracast.cli.common import write_chart as write_file
 from infracast.cli.render import OutputFormat, render
 from infracast.control.forecasting import CostForecast, ForecastBacktest
@@ -17,11 +17,7 @@ TITLES = {"cost": "Cost", "gpu_hours": "GPU-hours"}
 
 
 def render_forecast(result: CostForecast, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        render([], fmt, console=out, json_value=result.to_json())
-        return
-    if fmt is OutputFormat.csv:
-        render(result.to_rows(), fmt, console=out)
+    if print_plain(fmt, result.to_json(), result.to_rows()):
         return
     frame = result.forecast
     choices = {c["unique_id"]: c for c in result.choices}
@@ -62,10 +58,8 @@ def render_forecast(result: CostForecast, fmt: OutputFormat) -> None:
             f"{' → '.join(rec['levels'])}: each parent is the sum of its children.",
             highlight=False,
         )
-        for note in rec["notes"]:
-            err.print(f"[dim]· {note}[/dim]", highlight=False)
-    for note in result.notes:
-        err.print(f"[dim]· {note}[/dim]", highlight=False)
+        print_notes(rec["notes"])
+    print_notes(result.notes)
 
 
 def _when(ds: Any, freq: str) -> str:
@@ -82,11 +76,7 @@ def _depth(uid: str, parents: dict[str, Any]) -> int:
 
 
 def render_backtest(result: ForecastBacktest, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        render([], fmt, console=out, json_value=result.to_json())
-        return
-    if fmt is OutputFormat.csv:
-        render(result.to_rows(), fmt, console=out)
+    if print_plain(fmt, result.to_json(), result.to_rows()):
         return
     windows = f"{result.windows} windows of {result.horizon} periods ({result.freq})"
     render(_shown(result.summary), fmt, console=out, title=f"Backtest by model, {windows}")
@@ -96,8 +86,7 @@ def render_backtest(result: ForecastBacktest, fmt: OutputFormat) -> None:
         "seasonal naive; coverage: share of actuals inside each interval)",
         highlight=False,
     )
-    for note in result.notes:
-        err.print(f"[dim]· {note}[/dim]", highlight=False)
+    print_notes(result.notes)
 
 
 def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -115,5 +104,4 @@ def write_chart(path: Path, kind: ChartFormat, result: CostForecast) -> None:
         result.history, result.forecast, result.level, kind, title=title, unit=unit
     )
     write_file(path, data)
-    for note in notes:
-        err.print(f"[dim]· {note}[/dim]", highlight=False)
+    print_notes(notes)

@@ -10,8 +10,17 @@ from typing import Annotated
 
 import typer
 
-from infracast.cli.common import FormatOption, LedgerOption, err, library_default, open_ledger, out
-from infracast.cli.render import OutputFormat, render, to_json
+from infracast.cli.common import (
+    FormatOption,
+    LedgerOption,
+    err,
+    library_default,
+    open_ledger,
+    out,
+    print_notes,
+    print_plain,
+)
+from infracast.cli.render import OutputFormat, render
 from infracast.control.optimizing._commitments import CommitmentAdvice
 from infracast.control.optimizing._commitments import commitments as plan_commitments
 
@@ -143,12 +152,8 @@ def commitments(
 
 
 def render_commitments(advice: CommitmentAdvice, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        out.out(to_json(advice.to_dict()), highlight=False)
-        return
     rows = advice.to_rows()
-    if fmt is OutputFormat.csv:
-        render(rows, fmt, console=out)
+    if print_plain(fmt, advice.to_dict(), rows):
         return
     plan, cur = advice.plan, advice.plan.currency
     pct = "" if plan.savings_pct is None else f" ({plan.savings_pct:.1f} %)"
@@ -172,5 +177,4 @@ def render_commitments(advice: CommitmentAdvice, fmt: OutputFormat) -> None:
         where = " ".join(str(c[k]) for k in ("provider", "service") if c.get(k))
         share = "n/a" if c["coverage"] is None else f"{c['coverage']:.0%}"
         err.print(f"[dim]· coverage of {where}: {share}[/dim]", highlight=False)
-    for line in [*advice.assumptions, *plan.assumptions]:
-        err.print(f"[dim]· {line}[/dim]", highlight=False)
+    print_notes([*advice.assumptions, *plan.assumptions])

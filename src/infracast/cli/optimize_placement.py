@@ -11,8 +11,15 @@ import typer
 
 from infracast.catalog import PricingModel
 from infracast.cli.catalog import OverridesOption, PricesOption, PricingOption, selection_option
-from infracast.cli.common import FormatOption, LedgerOption, library_default, open_ledger, out
-from infracast.cli.optimize_render import _notes, _plain
+from infracast.cli.common import (
+    FormatOption,
+    LedgerOption,
+    library_default,
+    open_ledger,
+    out,
+    print_notes,
+    print_plain,
+)
 from infracast.cli.render import OutputFormat, render
 from infracast.control.optimizing._placement import PlacementInfeasibleError
 from infracast.control.optimizing._placement import placement as place
@@ -134,7 +141,7 @@ def placement(
 
 
 def render_placement(result: PlacementResult, fmt: OutputFormat) -> None:
-    if _plain(result, fmt):
+    if print_plain(fmt, result.to_dict(), result.to_rows()):
         return
     cur = result.currency
     title = f"Placement ({result.status}): {result.objective:,.2f} {cur}"
@@ -147,7 +154,7 @@ def render_placement(result: PlacementResult, fmt: OutputFormat) -> None:
         title += f"; greedy {result.greedy_cost:,.2f}"
     title += f"; gap {result.gap:.2%}; solved in {result.solve_seconds:.2f} s"
     render(result.to_rows(), fmt, console=out, title=title, columns=COLUMNS, money=("cost",))
-    _notes([f"binds: {_binding(b)}" for b in result.binding] + list(result.assumptions))
+    print_notes([f"binds: {_binding(b)}" for b in result.binding] + list(result.assumptions))
 
 
 def _binding(b: dict[str, Any]) -> str:

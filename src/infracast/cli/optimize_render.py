@@ -5,26 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from infracast.cli.common import err, out
+from infracast.cli.common import out, print_notes, print_plain
 from infracast.cli.render import OutputFormat, render
 from infracast.optimize.allocation import Allocation
 from infracast.optimize.resource_lp import ResourcePlan
-
-
-def _plain(result: Any, fmt: OutputFormat) -> bool:
-    """Print JSON or CSV as the library writes them; True when done."""
-    if fmt is OutputFormat.json:
-        render([], fmt, console=out, json_value=result.to_dict())
-        return True
-    if fmt is OutputFormat.csv:
-        render(result.to_rows(), fmt, console=out)
-        return True
-    return False
-
-
-def _notes(lines: list[str]) -> None:
-    for line in lines:
-        err.print(f"[dim]· {line}[/dim]", highlight=False)
 
 
 def _binding(b: dict[str, Any]) -> str:
@@ -34,7 +18,7 @@ def _binding(b: dict[str, Any]) -> str:
 
 
 def render_resources(plan: ResourcePlan, fmt: OutputFormat) -> None:
-    if _plain(plan, fmt):
+    if print_plain(fmt, plan.to_dict(), plan.to_rows()):
         return
     title = (
         f"Resource plan ({plan.mode}, {plan.status}): {plan.total_cost:,.2f} {plan.currency}"
@@ -47,14 +31,14 @@ def render_resources(plan: ResourcePlan, fmt: OutputFormat) -> None:
     cols = [c for c in cols if c in rows[0]]
     money = ("cost", "unit_cost", "capacity_shadow_price")
     render(rows, fmt, console=out, title=title, columns=cols, money=money)
-    _notes(
+    print_notes(
         [f"binds: {_binding(b)}" for b in plan.binding]
         + plan.assumptions
     )  # fmt: skip
 
 
 def render_allocation(result: Allocation, fmt: OutputFormat) -> None:
-    if _plain(result, fmt):
+    if print_plain(fmt, result.to_dict(), result.to_rows()):
         return
     jain = "n/a" if result.jain_index is None else f"{result.jain_index:.3f}"
     title = (
@@ -67,4 +51,4 @@ def render_allocation(result: Allocation, fmt: OutputFormat) -> None:
         result.policy, ["weight"]
     )
     render(result.to_rows(), fmt, console=out, title=title, columns=cols)
-    _notes(result.assumptions)
+    print_notes(result.assumptions)

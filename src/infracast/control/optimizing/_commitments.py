@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from infracast.analytics.periods import Instant
 from infracast.analytics.scope import to_rows
+from infracast.catalog import PriceBook
 from infracast.catalog.providers import canonical_provider
 from infracast.catalog.selection import PriceSelection
 from infracast.control.optimizing.commitment_demand import (
@@ -158,9 +159,12 @@ def commitments(
             hint="Pass a demand file (paths or a forecast CSV), or --ledger PATH.",
         )
     given = {"on_demand": on_demand_price, "spot": spot_price, "1y": price_1y, "3y": price_3y}
-    if provider is None and on_demand_price is None and accelerator is not None:
-        provider = _main_provider(ledger, accelerator, prices, overrides, region, notes)
-    price = _prices(given, accelerator, prices, overrides, provider, region, currency, notes)
+    book = None  # read once, only when prices come from it
+    if on_demand_price is None and accelerator is not None:
+        book = PriceSelection.of(prices=prices, overrides=overrides).book()
+        if provider is None:
+            provider = _main_provider(ledger, accelerator, book, region, notes)
+    price = _prices(given, accelerator, book, provider, region, currency, notes)
     if price["on_demand"] is None:
         raise ConfigError(
             "no on-demand price: it is the baseline every commitment is measured against.",
@@ -253,8 +257,7 @@ _MODELS = {"on_demand": "on_demand", "spot": "spot", "1y": "commit_1y", "3y": "c
 def _prices(
     given: dict[str, float | None],
     accelerator: str | None,
-    book_path: str | Path | None,
-    overrides: str | Path | None,
+    book: PriceBook | None,
     provider: str | None,
     region: str | None,
     currency: str,
@@ -266,9 +269,8 @@ def _prices(
     for name, value in given.items():
         if value is not None:
             notes.append(f"{name} price: {value:g} {currency}/GPU-hour (given).")
-    if given["on_demand"] is not None or accelerator is None:
+    if given["on_demand"] is not None or accelerator is None or book is None:
         return out  # an on-demand price given: the prices are those given, no more
-    book = PriceSelection.of(prices=book_path, overrides=overrides).book()
     providers: set[str] = set()
     for name, model in _MODELS.items():
         if out[name] is not None:
@@ -291,8 +293,7 @@ def _prices(
 def _main_provider(
     ledger: Ledger | None,
     accelerator: str,
-    book_path: str | Path | None,
-    overrides: str | Path | None,
+    book: PriceBook,
     region: str | None,
     notes: list[str],
 ) -> str | None:
@@ -300,7 +301,6 @@ def _main_provider(
     another's on-demand price compares what cannot be bought together): the provider of most
     of the ledger's GPU-hours of ``accelerator``, else the book's provider with the cheapest
     on-demand price among those that also sell a commitment of it."""
-    book = PriceSelection.of(prices=book_path, overrides=overrides).book()
     committing = {
         o.provider
         for model in ("commit_1y", "commit_3y")
