@@ -23,6 +23,9 @@ it are not comparable). Compared with:
   capacity left (``greedy_assignment``); may leave workloads unplaced (reported);
 - the baseline: each workload on its cheapest pair ignoring capacity, Σ_w min_p c_p. It is a
   lower-side reference (no capacity-respecting plan costs less), not a plan;
+- the same column generation started from subgradient prices instead of a sample's LP
+  (``sample_from`` above the workload count: the start used before the sample), timed in
+  the same run (skip with ``--no-start-baseline``);
 - at ``--small-workloads × --small-offers`` (default 1,000 × 200), the whole MILP solved by
   HiGHS outright (``method="milp"``, gap 1e-6), against column generation's objective.
 
@@ -44,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from infracast.optimize._assignment import greedy_assignment, solve_assignment
+from infracast.optimize._colgen import SAMPLE_MIN
 
 ACCELERATORS = 8
 
@@ -91,13 +95,21 @@ def make_instance(workloads: int, offers: int, seed: int) -> Instance:
 
 
 def timed_solve(
-    inst: Instance, method: str, time_limit: float, gap: float, trace: bool = False
+    inst: Instance,
+    method: str,
+    time_limit: float,
+    gap: float,
+    trace: bool = False,
+    sample_from: int = SAMPLE_MIN,
 ) -> tuple[Any, float]:
     """The solve; its result and, with ``trace``, the Python-allocated peak in MiB (NaN
     without: tracemalloc slows the solver's Python loops, so timed runs go without it)."""
     if trace:
         tracemalloc.start()
-    result = solve_assignment(*inst.args(), method=method, time_limit=time_limit, gap=gap)  # type: ignore[arg-type]
+    result = solve_assignment(
+        *inst.args(), method=method, time_limit=time_limit, gap=gap,  # type: ignore[arg-type]
+        sample_from=sample_from,
+    )  # fmt: skip
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else float("nan")
     if trace:
         tracemalloc.stop()
@@ -116,7 +128,15 @@ def references(inst: Instance) -> tuple[float, float, int, float]:
     return greedy, seconds, int((~placed).sum()), float(cheapest.sum())
 
 
-def run(workloads: int, offers: int, seed: int, time_limit: float, gap: float, trace: bool) -> None:
+def run(
+    workloads: int,
+    offers: int,
+    seed: int,
+    time_limit: float,
+    gap: float,
+    trace: bool,
+    start_baseline: bool,
+) -> None:
     inst = make_instance(workloads, offers, seed)
     print(
         f"\n{workloads:,} workloads x {offers:,} offers, seed {seed}: {inst.pair_w.size:,} pairs, "
@@ -140,6 +160,13 @@ def run(workloads: int, offers: int, seed: int, time_limit: float, gap: float, t
         f"baseline (cheapest pair, capacity ignored): {baseline:,.0f}; "
         f"colgen / baseline = {result.objective / baseline:.4f}"
     )
+    if start_baseline:
+        old, _ = timed_solve(inst, "colgen", time_limit, gap, sample_from=workloads + 1)
+        print(
+            f"colgen from subgradient prices (no sample LP): {old.status}, {old.seconds:.1f} s, "
+            f"proven gap {old.gap:.3%}; time ratio sampled / subgradient start = "
+            f"{result.seconds / old.seconds:.3f}"
+        )
 
 
 def compare_small(workloads: int, offers: int, seed: int, time_limit: float) -> None:
@@ -171,9 +198,17 @@ def main() -> None:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
     )
+    parser.add_argument(
+        "--no-start-baseline",
+        action="store_true",
+        help="skip the second solve started from subgradient prices instead of a sample's LP",
+    )
     args = parser.parse_args()
     print(f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores")
-    run(args.workloads, args.offers, args.seed, args.time_limit, args.gap, args.tracemalloc)
+    run(
+        args.workloads, args.offers, args.seed, args.time_limit, args.gap, args.tracemalloc,
+        not args.no_start_baseline,
+    )  # fmt: skip
     if args.small_workloads:
         compare_small(args.small_workloads, args.small_offers, args.seed, args.small_time_limit)
 

@@ -12,13 +12,14 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from infracast.optimize._assignment import (
-    _repaired_greedy,
     greedy_assignment,
     lagrangian_value,
     solve_assignment,
 )
-from infracast.optimize._colgen import group
+from infracast.optimize._colgen import sample
+from infracast.optimize._greedy import repaired_greedy
 from infracast.optimize._local_search import improve
+from infracast.optimize._pairs import group
 from infracast.optimize._solver import solve
 from infracast.optimize.exceptions import OptimizeError
 
@@ -102,6 +103,35 @@ def test_colgen_bound_is_the_full_lp_relaxation_and_below_the_optimum(seed):
     assert dec.relaxation == pytest.approx(relaxation, rel=1e-6)
     assert relaxation * (1 - 1e-6) <= dec.bound <= full.objective * (1 + 1e-9)
     assert dec.columns < case[0].size
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_colgen_started_from_a_sample_reaches_the_full_lp_relaxation(seed):
+    case = _instance(300 + seed, workloads=300, offers=30, accept=0.5, slack=1.05)
+    sampled = solve_assignment(*case, method="colgen", gap=1e-9, time_limit=60, sample_from=100)
+    full = solve_assignment(*case, method="milp", gap=1e-9, time_limit=60)
+    relaxation = _full_lp(*case)
+    assert sampled.relaxation == pytest.approx(relaxation, rel=1e-6)
+    assert relaxation * (1 - 1e-6) <= sampled.bound <= full.objective * (1 + 1e-9)
+    assert full.objective <= sampled.objective * (1 + 1e-9)
+
+
+def test_a_sample_keeps_a_share_of_the_workloads_and_scales_every_capacity():
+    pair_w, pair_o, cost, inst, capacity, n = _instance(5, workloads=400, offers=10, accept=0.5)
+    capacity[3] = np.inf
+    pairs = group(pair_w, pair_o, cost, inst, capacity, n)
+    part = sample(pairs, 0.25)
+    assert 0.15 * n < part.n_workloads < 0.35 * n
+    assert np.array_equal(
+        part.capacity[np.isfinite(capacity)], 0.25 * capacity[np.isfinite(capacity)]
+    )
+    assert part.capacity[3] == np.inf
+    assert np.all(part.a <= part.capacity[part.o])  # only pairs that fit the scaled capacity
+    assert np.all(np.diff(part.start) > 0)  # every sampled workload keeps a pair
+    # each sampled pair is one of the original pairs: same offer, cost and instances
+    original = set(zip(pairs.o.tolist(), pairs.c.tolist(), pairs.a.tolist(), strict=True))
+    assert set(zip(part.o.tolist(), part.c.tolist(), part.a.tolist(), strict=True)) <= original
+    assert np.array_equal(sample(pairs, 0.25).c, part.c)  # the same draw every time
 
 
 def test_colgen_plan_respects_capacity():
@@ -208,7 +238,7 @@ def test_local_search_makes_the_chain_move():
 def test_local_search_never_raises_cost_nor_breaks_capacity(seed):
     case = _instance(seed, workloads=6, offers=3, slack=1.5)
     pairs = group(*case)
-    start = _repaired_greedy(pairs, pairs.c)
+    start = repaired_greedy(pairs, pairs.c)
     if not (start >= 0).all():
         return  # the greedy found no plan to start from
     better = improve(pairs, start, np.arange(pairs.c.size), time.perf_counter() + 5)

@@ -21,12 +21,14 @@ minutes for the LP relaxation alone of a 3M-column model) are solved in three st
 1. **LP and bound** by column generation (:mod:`infracast.optimize._colgen`): the LP
    relaxation over a growing set of pairs, priced over all pairs; the bound is the best
    Lagrangian ``L(lam) = sum_w min_{p in w} (c_p + lam_o a_p) - sum_o lam_o K_o`` met, valid
-   for the FULL model at any ``lam >= 0``. It stops once ``L`` is within a fifth of the gap
-   of the restricted LP (or the LP is the full one's).
-2. **Plan.** The cheapest of: the greedy plan; the LP rounded (workloads at 1 keep their
-   pair, the others placed greedily, least reduced cost first, in the capacity left); each
-   improved by local search (:mod:`infracast.optimize._local_search`: shifts and two-move
-   chains) over each workload's ``LOCAL_PAIRS`` pairs of least reduced cost and the LP's.
+   for the FULL model at any ``lam >= 0``. From ``SAMPLE_MIN`` workloads it starts from the
+   prices of a random sample's LP (capacities scaled alike). It stops once ``L`` is within a
+   fifth of the gap of the restricted LP (or the LP is the full one's).
+2. **Plan.** The greedy plan under the LP's reduced costs (workloads with the most instances
+   first, each on its pair of least reduced cost that still fits; those left unplaced go
+   first in another pass), improved by local search (:mod:`infracast.optimize._local_search`:
+   shifts and two-move chains) over each workload's ``LOCAL_PAIRS`` pairs of least reduced
+   cost and the LP's; the greedy plan under cost when the first leaves a workload unplaced.
 3. **MILP, only if needed.** Unless the plan is already within the gap, HiGHS on the MILP
    over each workload's ``MILP_PAIRS`` columns of least reduced cost, started from the plan
    and stopped once a plan is within the gap of the bound.
@@ -44,18 +46,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from infracast.optimize._colgen import (
-    Master,
-    Pairs,
-    by_workload,
-    cheapest,
-    column_generation,
-    columns,
-)
-from infracast.optimize._colgen import group as _group
-from infracast.optimize._colgen import lagrangian as _lagrangian
-from infracast.optimize._colgen import rows as _rows
+from infracast.optimize._colgen import SAMPLE_MIN, Master, column_generation
+from infracast.optimize._greedy import greedy, repaired_greedy
 from infracast.optimize._local_search import improve
+from infracast.optimize._pairs import Pairs, by_workload, cheapest, columns
+from infracast.optimize._pairs import group as _group
+from infracast.optimize._pairs import lagrangian as _lagrangian
+from infracast.optimize._pairs import rows as _rows
 from infracast.optimize._solver import solve
 from infracast.optimize.exceptions import OptimizeError
 
@@ -148,55 +145,8 @@ def greedy_assignment(
     -1 where nothing fits. No repair: this is the reference heuristic."""
     pairs = _group(pair_w, pair_o, pair_cost, pair_instances, capacity, n_workloads)
     k = pairs.c if key is None else np.asarray(key, dtype=float)[pairs.index]
-    chosen = _greedy(pairs, k, order)
+    chosen = greedy(pairs, k, order)
     return np.where(chosen >= 0, pairs.index[np.maximum(chosen, 0)], -1)
-
-
-def _greedy(
-    pairs: Pairs, key: np.ndarray, order: np.ndarray | None, by_key: np.ndarray | None = None
-) -> np.ndarray:
-    """Positions (into the sorted pairs) of the greedy plan, -1 where nothing fits;
-    ``by_key``: the pairs sorted by workload then ``key``, if already at hand."""
-    if order is None:
-        order = np.argsort(-_largest(pairs), kind="stable")
-    if by_key is None:
-        by_key = by_workload(pairs, key)  # within each workload, cheapest first
-    o_sorted, a_sorted = pairs.o[by_key], pairs.a[by_key]
-    left = pairs.capacity.copy()
-    chosen = np.full(pairs.n_workloads, -1, dtype=np.int64)
-    for w in np.asarray(order).tolist():
-        lo, hi = pairs.start[w], pairs.start[w + 1]
-        if hi == lo:
-            continue  # no usable pair
-        fits = left[o_sorted[lo:hi]] >= a_sorted[lo:hi]
-        j = int(fits.argmax())
-        if fits[j]:
-            left[o_sorted[lo + j]] -= a_sorted[lo + j]
-            chosen[w] = by_key[lo + j]
-    return chosen
-
-
-def _largest(pairs: Pairs) -> np.ndarray:
-    """Per workload, the most instances it needs on any of its pairs (0 without pairs)."""
-    largest = np.zeros(pairs.n_workloads)
-    np.maximum.at(largest, pairs.w, pairs.a)
-    return largest
-
-
-def _repaired_greedy(
-    pairs: Pairs, key: np.ndarray, rounds: int = 3, by_key: np.ndarray | None = None
-) -> np.ndarray:
-    """The greedy plan; workloads it could not place go first in the next round."""
-    by_key = by_workload(pairs, key) if by_key is None else by_key
-    order = np.argsort(-_largest(pairs), kind="stable")
-    chosen = _greedy(pairs, key, order, by_key)
-    for _ in range(rounds):
-        missing = chosen < 0
-        if not missing.any():
-            break
-        order = np.concatenate([order[missing[order]], order[~missing[order]]])
-        chosen = _greedy(pairs, key, order, by_key)
-    return chosen
 
 
 def _milp(
@@ -238,13 +188,16 @@ def solve_assignment(
     gap: float = 0.005,
     method: Method = "auto",
     k: int = START_PAIRS,
+    sample_from: int = SAMPLE_MIN,
 ) -> AssignmentSolution:
     """The cheapest plan placing each workload on one eligible pair within capacities.
 
     ``method``: ``milp`` (the whole model to HiGHS), ``colgen`` (column generation, the
     module docstring) or ``auto`` (``milp`` below ``FULL_MILP_PAIRS`` pairs). ``gap``: the
     relative gap, proven against the full model, at which to stop; ``k``: pairs per workload
-    in the first restricted LP. Raises :class:`OptimizeError` on malformed arrays.
+    in the first restricted LP; ``sample_from``: from this many workloads, column generation
+    starts from the prices of a sample's LP (``_colgen``). Raises :class:`OptimizeError` on
+    malformed arrays.
     """
     start = time.perf_counter()
     pairs = _group(pair_w, pair_o, pair_cost, pair_instances, capacity, n_workloads)
@@ -269,16 +222,21 @@ def solve_assignment(
         raise OptimizeError(
             f"unknown method {method!r}", field="method", hint="use auto, milp or colgen"
         )
-    return _colgen(pairs, start, time_limit, gap, k, notes)
+    return _colgen(pairs, start, time_limit, gap, k, sample_from, notes)
 
 
 def _colgen(
-    pairs: Pairs, start: float, time_limit: float, gap: float, k: int, notes: list[str]
+    pairs: Pairs,
+    start: float,
+    time_limit: float,
+    gap: float,
+    k: int,
+    sample_from: int,
+    notes: list[str],
 ) -> AssignmentSolution:
     deadline = start + time_limit
     n_w = pairs.n_workloads
-    greedy = _repaired_greedy(pairs, pairs.c)
-    master = column_generation(pairs, greedy, start + LP_SHARE * time_limit, 0.2 * gap, k)
+    master = column_generation(pairs, start + LP_SHARE * time_limit, 0.2 * gap, k, sample_from)
     notes.append(
         f"column generation: {master.rounds} LP rounds, {master.cols.size} of {pairs.c.size}"
         f" pairs, {'converged' if master.converged else 'stopped'}"
@@ -293,9 +251,10 @@ def _colgen(
         status, chosen, bound = _milp(pairs, everything, remaining, gap, None)
         return _finish(pairs, start, chosen, bound, gap, "colgen+milp", notes, optimal=status)
     rc = _reduced_costs(pairs, master)
-    incumbent = _plan(pairs, master, rc, greedy, deadline)
+    incumbent = _plan(pairs, master, rc, deadline)
     upper_cost, bound = pairs.cost(incumbent), master.bound
-    notes.append(f"plan by rounding and local search ({time.perf_counter() - start:.1f} s in)")
+    seconds = time.perf_counter() - start
+    notes.append(f"plan by greedy under reduced costs and local search ({seconds:.1f} s in)")
     short = not np.isfinite(upper_cost) or upper_cost - bound > gap * upper_cost
     if short and time.perf_counter() < deadline:
         support = master.cols[master.x(n_w) > 1e-9]
@@ -347,21 +306,20 @@ def _lagrangian_gaps(pairs: Pairs, master: Master) -> np.ndarray:
                                 np.diff(pairs.start))  # fmt: skip
 
 
-def _plan(pairs: Pairs, master: Master, rc: np.ndarray, greedy: np.ndarray, deadline: float
-          ) -> np.ndarray:  # fmt: skip
-    """The cheaper of the greedy plan and the repaired greedy plan under the reduced costs
-    ``rc`` improved by local search over each workload's ``LOCAL_PAIRS`` pairs of least
-    ``rc`` and the LP's columns. (The LP rounded, workloads at 1 fixed, then local search,
-    came out dearer: 0.58% against 0.46% at 10,000 x 1,000.)"""
+def _plan(pairs: Pairs, master: Master, rc: np.ndarray, deadline: float) -> np.ndarray:
+    """The repaired greedy plan under the reduced costs ``rc`` improved by local search over
+    each workload's ``LOCAL_PAIRS`` pairs of least ``rc`` and the LP's columns; the repaired
+    greedy plan under cost when that one leaves a workload unplaced. (The LP rounded,
+    workloads at 1 fixed, then local search, came out dearer: 0.58% against 0.46% at
+    10,000 x 1,000.)"""
     by_rc = by_workload(pairs, rc)
-    plan = _repaired_greedy(pairs, rc, by_key=by_rc)
+    plan = repaired_greedy(pairs, rc, by_key=by_rc)
     if not (plan >= 0).all():
-        return greedy
+        return repaired_greedy(pairs, pairs.c)
     rank = np.empty(by_rc.size, dtype=np.int64)
     rank[by_rc] = np.arange(by_rc.size) - pairs.start[pairs.w[by_rc]]
     among = np.union1d(np.flatnonzero(rank < LOCAL_PAIRS), master.cols)
-    better = improve(pairs, plan, np.union1d(among, plan), deadline)
-    return better if pairs.cost(better) < pairs.cost(greedy) else greedy
+    return improve(pairs, plan, np.union1d(among, plan), deadline)
 
 
 def _finish(

@@ -1,21 +1,27 @@
-"""Column generation for the placement LP: the pairs as arrays, the Lagrangian bound and the
-restricted master LP (the model: :mod:`infracast.optimize._assignment`).
+"""Column generation for the placement LP: the restricted master LP, its pricing and the
+Lagrangian bound (the model: :mod:`infracast.optimize._assignment`; the pairs and ``L``:
+:mod:`infracast.optimize._pairs`).
 
-1. **Starting prices.** Projected subgradient steps on ``L`` below (Polyak steps toward a
-   plan's cost, the step factor halved whenever ``L`` stalls); the best ``L`` met is a bound.
+1. **Starting prices.** For ``SAMPLE_MIN`` workloads or more: the LP of a random
+   ``SAMPLE_SHARE`` of the workloads, every capacity scaled by the same share, solved by this
+   same column generation to within ``SAMPLE_ENOUGH``; its best prices start the full model
+   (a sample's LP has the full one's shape at a fraction of its size, and its prices pick
+   nearly the full LP's support: 2-3 rounds are left instead of 10-13, bench/RESULTS.md).
+   Below that, projected subgradient steps on ``L`` (Polyak steps toward a greedy plan's
+   cost, the step factor halved whenever ``L`` stalls). Either way ``L`` at those prices is
+   a bound for the full model (any prices ``>= 0`` give one).
 2. **Restricted master LP.** The LP relaxation over a few columns: each workload's ``k``
-   cheapest pairs under ``c_p + lam_o a_p``, the greedy plan's pairs, and one artificial
-   column per workload (cost ``M``, large) that keeps it feasible. It lives in one HiGHS
-   object (``_solver.ColumnLP``) and is re-run from its last basis after columns are added.
+   cheapest pairs under ``c_p + lam_o a_p`` (and a greedy plan's pairs, when one was made),
+   and one artificial column per workload (cost ``M``, large) that keeps it feasible. It
+   lives in one HiGHS object (``_solver.ColumnLP``) and is re-run from its last basis after
+   columns are added.
 3. **Pricing.** With ``u_w`` the assignment rows' duals and ``lam_o = -dual >= 0`` the
    capacity rows', a pair's reduced cost is ``r_p = c_p - u_w + lam_o a_p``, computed for
    ALL pairs in a few vectorized passes; each workload's most negative ones join the LP. When
    none is negative the restricted LP's optimum is the full LP relaxation's.
-4. **Bound.** Relaxing capacity with prices ``lam >= 0`` leaves one choice per workload:
-   ``L(lam) = sum_w min_{p in w} (c_p + lam_o a_p) - sum_o lam_o K_o``. For any feasible plan
-   ``x``, ``sum c x >= sum (c + lam a) x - lam K >= L(lam)``, so ``L`` at every round's
-   ``lam`` bounds the FULL model from below; the best is kept. At convergence it equals the
-   full LP relaxation (LP duality), the strongest bound of this kind.
+4. **Bound.** ``L`` at every round's ``lam`` bounds the FULL model from below whatever the
+   restricted LP; the best is kept. At convergence it equals the full LP relaxation (LP
+   duality), the strongest bound of this kind.
 """
 
 from __future__ import annotations
@@ -26,152 +32,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from infracast.optimize._greedy import repaired_greedy
+from infracast.optimize._pairs import Pairs, cheapest, columns, group, lagrangian, least, rows
 from infracast.optimize._solver import ColumnLP, Solution
-from infracast.optimize.exceptions import OptimizeError
 
 PRICED_PAIRS = 2  # pairs of most negative reduced cost added per workload and round
 SMOOTHING = 0.5  # weight of the best prices in the smoothed ones (Wentges)
 SUBGRADIENT_STEPS = 100  # ~15 ms each at 2.8M pairs (measured: bench/optimize.py)
-
-
-@dataclass(frozen=True)
-class Pairs:
-    """The pairs sorted by workload: ``start[w]:start[w+1]`` are ``w``'s; ``index`` maps back
-    to the caller's arrays. Usable pairs only (``a_p <= K_o``)."""
-
-    index: np.ndarray  # int64, position in the input arrays
-    w: np.ndarray  # int32
-    o: np.ndarray  # int32
-    c: np.ndarray  # float64
-    a: np.ndarray  # float32 (instances, whole numbers: exact below 2**24)
-    start: np.ndarray  # int64, W + 1
-    capacity: np.ndarray  # float64, O
-    finite: np.ndarray  # bool, O: offers with a capacity row
-
-    @property
-    def n_workloads(self) -> int:
-        return int(self.start.size - 1)
-
-    def cost(self, chosen: np.ndarray) -> float:
-        """A plan's cost (positions per workload); ``inf`` when a workload is unplaced."""
-        return float(self.c[chosen].sum()) if (chosen >= 0).all() else float("inf")
-
-    def adjusted(self, lam: np.ndarray) -> np.ndarray:
-        """``c_p + lam_o a_p`` for every pair."""
-        return self.c + lam[self.o] * self.a
-
-
-def group(
-    pair_w: np.ndarray,
-    pair_o: np.ndarray,
-    pair_cost: np.ndarray,
-    pair_instances: np.ndarray,
-    capacity: np.ndarray,
-    n_workloads: int,
-) -> Pairs:
-    """The caller's arrays checked (:class:`OptimizeError` naming the field) and sorted."""
-    w = np.asarray(pair_w)
-    o = np.asarray(pair_o)
-    c = np.asarray(pair_cost, dtype=np.float64)
-    a = np.asarray(pair_instances)
-    cap = np.asarray(capacity, dtype=np.float64)
-    n = w.size
-    if not (o.size == c.size == a.size == n) or w.ndim != 1:
-        raise OptimizeError(
-            f"the pair arrays differ in length (workload {w.size}, offer {o.size}, "
-            f"cost {c.size}, instances {a.size})",
-            hint="give one entry per eligible (workload, offer) pair in each array",
-        )
-    if n_workloads < 0 or (n and (w.min() < 0 or w.max() >= n_workloads)):
-        raise OptimizeError(
-            f"a pair names a workload outside 0..{n_workloads - 1}", field="pair_w",
-            hint="number workloads from 0 and pass n_workloads",
-        )  # fmt: skip
-    if n and (o.min() < 0 or o.max() >= cap.size):
-        raise OptimizeError(
-            f"a pair names an offer outside 0..{cap.size - 1}", field="pair_o",
-            hint="give one capacity per offer (np.inf for unlimited)",
-        )  # fmt: skip
-    if not np.all(np.isfinite(c)) or (n and c.min() < 0):
-        raise OptimizeError(
-            "pair costs must be finite and non-negative", field="pair_cost",
-            hint="leave ineligible pairs out instead of pricing them at infinity",
-        )  # fmt: skip
-    if n and (a.min() < 1 or not np.all(np.equal(np.mod(a, 1), 0))):
-        raise OptimizeError(
-            "pair instances must be whole numbers of at least 1", field="pair_instances",
-            hint="use ceil(gpus / gpus_per_instance)",
-        )  # fmt: skip
-    if np.any(np.isnan(cap)) or (cap.size and cap.min() < 0):
-        raise OptimizeError(
-            "capacities must be non-negative (np.inf for unlimited)", field="capacity",
-            hint="give 0 for an offer with nothing available",
-        )  # fmt: skip
-    usable = a <= cap[o]
-    order = np.flatnonzero(usable)
-    order = order[np.argsort(w[order], kind="stable")]
-    ws = w[order].astype(np.int32)
-    start = np.zeros(n_workloads + 1, dtype=np.int64)
-    np.cumsum(np.bincount(ws, minlength=n_workloads), out=start[1:])
-    return Pairs(
-        order.astype(np.int64), ws, o[order].astype(np.int32), c[order],
-        a[order].astype(np.float32), start, cap, np.isfinite(cap),
-    )  # fmt: skip
-
-
-def lagrangian(pairs: Pairs, adjusted: np.ndarray, lam: np.ndarray) -> float:
-    """``L(lam)`` from the pairs' dual-adjusted costs ``adjusted = c + lam[o] a``."""
-    lam_k = lam[pairs.finite] @ pairs.capacity[pairs.finite] if pairs.finite.any() else 0.0
-    return float(np.minimum.reduceat(adjusted, pairs.start[:-1]).sum() - lam_k)
-
-
-def by_workload(pairs: Pairs, key: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
-    """Positions (``among``, default all) sorted by workload, then ``key``."""
-    among = np.arange(key.size) if among is None else among
-    return among[np.lexsort((key[among], pairs.w[among]))]
-
-
-def cheapest(pairs: Pairs, key: np.ndarray, k: int, among: np.ndarray | None = None) -> np.ndarray:
-    """Positions of each workload's ``k`` pairs of least ``key`` (over ``among`` if given)."""
-    by = by_workload(pairs, key, among)
-    w = pairs.w[by]
-    first = np.searchsorted(w, w)  # position of the workload's first pair in `by`
-    return by[np.arange(by.size) - first < k]
-
-
-def least(pairs: Pairs, key: np.ndarray) -> np.ndarray:
-    """Position of each workload's pair of least ``key`` (the first on ties)."""
-    m = np.minimum.reduceat(key, pairs.start[:-1])
-    arg = np.flatnonzero(key == np.repeat(m, np.diff(pairs.start)))
-    return arg[np.r_[True, pairs.w[arg[1:]] != pairs.w[arg[:-1]]]]
-
-
-def columns(pairs: Pairs, sel: np.ndarray) -> sparse.csc_array:
-    """The constraint columns of the pairs at ``sel``: a 1 in the workload's row, ``a_p`` in
-    the offer's capacity row (rows ``W..``, finite offers only, in offer order)."""
-    n_w = pairs.n_workloads
-    rows_of = np.cumsum(pairs.finite) - 1 + n_w
-    o = pairs.o[sel]
-    limited = pairs.finite[o]
-    cols = np.arange(sel.size)
-    return sparse.csc_array(
-        (
-            np.concatenate([np.ones(sel.size), pairs.a[sel][limited]]),
-            (
-                np.concatenate([pairs.w[sel], rows_of[o[limited]]]),
-                np.concatenate([cols, cols[limited]]),
-            ),
-        ),
-        shape=(n_w + int(pairs.finite.sum()), sel.size),
-    )
-
-
-def rows(pairs: Pairs, keep: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row bounds: 1 for the workloads ``keep`` names (0 for the others), capacity ``left``."""
-    one = np.zeros(pairs.n_workloads)
-    one[pairs.w[keep]] = 1.0
-    caps = left[pairs.finite]
-    return np.concatenate([one, np.full(caps.size, -np.inf)]), np.concatenate([one, caps])
+SAMPLE_MIN = 5_000  # workloads from which the starting prices come from a sample's LP
+SAMPLE_SHARE = 0.35  # of the workloads (and of each capacity) in that sample
+SAMPLE_ENOUGH = 0.002  # the sample's LP and bound within this (relative) of each other
+SAMPLE_TIME = 0.5  # of the time to the deadline, at most, for the sample
+SAMPLE_SEED = 0  # the sample is drawn the same way on every run: plans are reproducible
 
 
 def subgradient(pairs: Pairs, target: float, steps: int) -> tuple[np.ndarray, float]:
@@ -268,18 +140,48 @@ def _price(pairs: Pairs, master: Master, lp: Solution, enough: float) -> np.ndar
     return new
 
 
+def sample(pairs: Pairs, share: float, seed: int = SAMPLE_SEED) -> Pairs:
+    """A random ``share`` of the workloads (those with a pair that fits the scaled capacity)
+    and their pairs, every finite capacity multiplied by ``share``."""
+    capacity = np.where(pairs.finite, pairs.capacity * share, pairs.capacity)
+    usable = pairs.a <= capacity[pairs.o]
+    pick = np.random.default_rng(seed).random(pairs.n_workloads) < share
+    pick &= np.bincount(pairs.w[usable], minlength=pairs.n_workloads) > 0
+    renumber = np.cumsum(pick) - 1
+    sel = usable & pick[pairs.w]
+    return group(renumber[pairs.w[sel]], pairs.o[sel], pairs.c[sel], pairs.a[sel], capacity,
+                 int(pick.sum()))  # fmt: skip
+
+
+def starting_prices(
+    pairs: Pairs, deadline: float, k: int, sample_from: int = SAMPLE_MIN
+) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity prices to start from (the module docstring, step 1; a sample when there are
+    ``sample_from`` workloads or more) and the pairs of a plan to seed the first LP with
+    (empty when the prices came from a sample)."""
+    if pairs.n_workloads >= sample_from:
+        part = sample(pairs, SAMPLE_SHARE)
+        if part.n_workloads:
+            now = time.perf_counter()
+            until = now + SAMPLE_TIME * (deadline - now)
+            inner = column_generation(part, until, SAMPLE_ENOUGH, k, sample_from)
+            return inner.lam, np.zeros(0, dtype=np.int64)
+    plan = repaired_greedy(pairs, pairs.c)
+    placed = bool((plan >= 0).all())
+    lam, _ = subgradient(pairs, pairs.cost(plan) if placed else 0.0, SUBGRADIENT_STEPS)
+    return lam, plan[plan >= 0]
+
+
 def column_generation(
-    pairs: Pairs, plan: np.ndarray, deadline: float, enough: float, k: int
+    pairs: Pairs, deadline: float, enough: float, k: int, sample_from: int = SAMPLE_MIN
 ) -> Master:
     """The restricted master LP grown by pricing until it is the full LP's optimum, the
-    bound is within ``enough`` of it, or ``deadline``; ``plan`` (positions, -1 unplaced) is a
-    greedy plan: its pairs join the first LP and its cost aims the subgradient steps."""
+    bound is within ``enough`` of it, or ``deadline``; ``sample_from``: see
+    :func:`starting_prices`."""
     n_w = pairs.n_workloads
-    placed = bool((plan >= 0).all())
-    lam, bound = subgradient(pairs, pairs.cost(plan) if placed else 0.0, SUBGRADIENT_STEPS)
-    keep = cheapest(pairs, pairs.adjusted(lam), k)
-    if placed:
-        keep = np.union1d(keep, plan)
+    lam, plan = starting_prices(pairs, deadline, k, sample_from)
+    bound = lagrangian(pairs, pairs.adjusted(lam), lam)
+    keep = np.union1d(cheapest(pairs, pairs.adjusted(lam), k), plan)
     big = 100.0 * (float(pairs.c.max()) + 1.0)  # the artificial columns' cost M
     lower, upper = rows(pairs, np.arange(pairs.c.size), pairs.capacity)
     artificial = sparse.csc_array(

@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from infracast.optimize._colgen import Pairs
+from infracast.optimize._pairs import Pairs
 
 CANDIDATES = 5000  # moves tried per round, best gain first
 
