@@ -20,6 +20,7 @@ PLAN_TABLES = {
     "plan_lines",
 }
 FORECAST_TABLES = {"forecasts", "forecast_points", "anomalies"}
+RECOMMEND_TABLES = {"recommendations", "bucket_stats"}
 
 
 def _tables(ledger: Ledger) -> set[str]:
@@ -33,8 +34,17 @@ def _version(ledger: Ledger) -> int:
     return int(row[0])
 
 
+def _back_to_version_4(ledger: Ledger) -> None:
+    """Turn a new ledger back into what infracast wrote at schema version 4: no
+    recommendations, no bucket statistics."""
+    for table in RECOMMEND_TABLES:
+        ledger.con.execute(f"DROP TABLE {table}")
+    ledger.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
 def _back_to_version_3(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 3: no forecasts."""
+    _back_to_version_4(ledger)
     for table in FORECAST_TABLES:
         ledger.con.execute(f"DROP TABLE {table}")
     ledger.con.execute("DROP SEQUENCE forecast_id_seq")
@@ -86,8 +96,24 @@ def _back_to_version_1(ledger: Ledger) -> None:
 
 
 def test_a_new_ledger_has_the_plan_tables_at_the_current_version(ledger: Ledger) -> None:
-    assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES
-    assert _version(ledger) == SCHEMA_VERSION == 4
+    assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES | RECOMMEND_TABLES
+    assert _version(ledger) == SCHEMA_VERSION == 5
+
+
+def test_a_version_4_ledger_gains_the_recommendation_tables_and_keeps_its_forecasts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.duckdb"
+    with Ledger.open(path) as ledger:
+        _back_to_version_4(ledger)
+        ledger.con.execute(
+            "INSERT INTO forecast_points VALUES (1, 'a', '2026-01-01', 'ets', 2.5, [], [])"
+        )
+        assert not _tables(ledger) & RECOMMEND_TABLES
+    with Ledger.open(path) as ledger:
+        assert _tables(ledger) >= RECOMMEND_TABLES
+        assert _version(ledger) == 5
+        assert ledger.con.execute("SELECT sum(yhat) FROM forecast_points").fetchone() == (2.5,)
 
 
 def test_a_version_3_ledger_gains_the_forecast_tables_and_keeps_its_charges(
@@ -103,7 +129,7 @@ def test_a_version_3_ledger_gains_the_forecast_tables_and_keeps_its_charges(
         assert not _tables(ledger) & FORECAST_TABLES
     with Ledger.open(path) as ledger:
         assert _tables(ledger) >= FORECAST_TABLES
-        assert _version(ledger) == 4
+        assert _version(ledger) == SCHEMA_VERSION
         assert ledger.con.execute("SELECT sum(BilledCost) FROM charges").fetchone() == (12.5,)
 
 

@@ -24,6 +24,7 @@ from infracast.cli.common import err
 from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
 from infracast.cli.optimize import app as optimize_app
+from infracast.cli.recommend import app as recommend_app
 from infracast.cli.report import report
 from infracast.errors import InfracastError, InterruptError
 
@@ -52,6 +53,7 @@ app.command()(analytics.gpu)
 app.command()(analytics.showback)
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(optimize_app, name="optimize")
+app.add_typer(recommend_app, name="recommend")
 app.command()(anomalies)
 app.command()(report)
 

@@ -32,6 +32,11 @@ settings, training window, horizon, interval levels, backtest errors, time) with
 its ``forecast_points``, and ``anomalies`` (each flagged point once per scope,
 with its drivers and when it was alerted).
 
+Migration 5 (issue 14): ``recommendations`` (each recommendation once per id, a hash
+of its kind and scope, with its evidence, savings, status and, once accepted, when the
+change took effect and the scope's monthly cost before it) and ``bucket_stats`` (object
+storage statistics per bucket or prefix and date, from inventory exports or a CSV).
+
 Migration 3 (issue 10): money keeps 18 decimals (DECIMAL(38, 18) instead of 12) in
 ``charges``, ``ingest_periods`` and ``quarantine``; every FOCUS charge gets its row
 fingerprint ``x_row_hash`` (fingerprint.py); ``ingest_periods`` gains the billing
@@ -49,7 +54,7 @@ from infracast.ledger.fingerprint import backfill_sql, stamp
 from infracast.vocabulary import focus_spec
 from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -357,6 +362,51 @@ _MIGRATIONS: dict[int, list[str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             detected_at TIMESTAMP NOT NULL,
             alerted_at TIMESTAMP,              -- set once the anomaly was alerted
             PRIMARY KEY (scope_key, unique_id, ds)
+        )""",
+    ],
+    5: [
+        """CREATE TABLE recommendations (
+            id VARCHAR NOT NULL PRIMARY KEY,   -- kind and a hash of its scope: stable across runs
+            kind VARCHAR NOT NULL,             -- idle_gpu | rightsize_gpu | storage_tier | ...
+            scope VARCHAR NOT NULL,            -- resource | team | project
+            team VARCHAR,
+            project VARCHAR,
+            resource_ids JSON NOT NULL,        -- [resource id, ...]
+            title VARCHAR NOT NULL,            -- the action, one line
+            baseline_monthly_cost DECIMAL(38, 18) NOT NULL,
+            expected_monthly_savings DECIMAL(38, 18) NOT NULL,
+            savings_low DECIMAL(38, 18) NOT NULL,
+            savings_high DECIMAL(38, 18) NOT NULL,
+            currency VARCHAR NOT NULL,
+            confidence DOUBLE NOT NULL,        -- 0..1
+            risk VARCHAR NOT NULL,             -- low | medium | high
+            evidence JSON NOT NULL,
+            reproduce VARCHAR NOT NULL,        -- the command that shows the evidence again
+            status VARCHAR NOT NULL,           -- open | accepted | dismissed | done
+            first_seen TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL,      -- the last run that still found it
+            status_at TIMESTAMP,               -- when the status last changed
+            status_note VARCHAR,
+            effective_from DATE,               -- accepted: when the change took effect
+            baseline_run_rate DECIMAL(38, 18)  -- accepted: the scope's monthly cost before
+        )""",
+        """CREATE TABLE bucket_stats (
+            bucket VARCHAR NOT NULL,           -- joins charges.ResourceId (or ResourceName)
+            provider VARCHAR NOT NULL,         -- aws | gcp | azure
+            region VARCHAR,
+            storage_class VARCHAR,             -- the class today (provider's name)
+            prefix VARCHAR NOT NULL,           -- '' for the whole bucket
+            size_gb DOUBLE NOT NULL,
+            objects BIGINT,
+            age_days DOUBLE,                   -- mean (size-weighted) age of the data
+            last_access_days DOUBLE,           -- days since the last read, where known
+            reads_per_month DOUBLE,            -- GET requests per month
+            read_gb_per_month DOUBLE,          -- data read per month
+            team VARCHAR,
+            project VARCHAR,
+            as_of DATE NOT NULL,
+            source VARCHAR NOT NULL,           -- the file it came from
+            PRIMARY KEY (bucket, prefix, as_of)
         )""",
     ],
 }
