@@ -20,6 +20,7 @@ from infracast.cli import (
     quarantine,
 )
 from infracast.cli.anomalies import anomalies
+from infracast.cli.buckets import app as buckets_app
 from infracast.cli.common import err
 from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
@@ -54,6 +55,7 @@ app.command()(analytics.showback)
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(optimize_app, name="optimize")
 app.add_typer(recommend_app, name="recommend")
+app.add_typer(buckets_app, name="buckets")
 app.command()(anomalies)
 app.command()(report)
 
