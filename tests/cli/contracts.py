@@ -184,3 +184,17 @@ CONTRACTS += PLACEMENT_CONTRACTS
 from tests.optimize.commitment_contracts import COMMITMENT_CONTRACTS  # noqa: E402
 
 CONTRACTS += COMMITMENT_CONTRACTS
+from tests.cli.test_optimize_autoscaling import ARGS as AUTOSCALING_ARGS  # noqa: E402
+from tests.cli.test_optimize_autoscaling import VOLATILE as AUTOSCALING_VOLATILE  # noqa: E402
+from tests.cli.test_optimize_autoscaling import call as autoscaling_call  # noqa: E402
+from tests.cli.test_optimize_autoscaling import write_inputs as autoscaling_world  # noqa: E402
+
+CONTRACTS.append(
+    Contract(
+        "optimize-autoscaling",
+        AUTOSCALING_ARGS,
+        autoscaling_call,
+        world=autoscaling_world,
+        volatile=AUTOSCALING_VOLATILE,
+    )
+)

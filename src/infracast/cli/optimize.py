@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from infracast.cli.common import FormatOption, LedgerOption, library_default, open_ledger
+from infracast.cli.optimize_autoscaling import autoscaling
 from infracast.cli.optimize_commitments import commitments
 from infracast.cli.optimize_placement import placement
 from infracast.cli.optimize_render import render_allocation, render_resources
@@ -23,6 +24,7 @@ app = typer.Typer(no_args_is_help=True, help="Optimize where and how compute is 
 
 app.command("placement")(placement)
 app.command("commitments")(commitments)
+app.command("autoscaling")(autoscaling)
 
 InputArgument = Annotated[Path, typer.Argument(help="The input file: CSV, or YAML.")]
 

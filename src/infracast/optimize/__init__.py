@@ -9,12 +9,25 @@ commitments. Pure: plain data in, a plan out; HiGHS (``highspy``) solves the LPs
 - :func:`allocate`: a scarce capacity shared among teams by a policy (:data:`POLICIES`),
   with Jain's fairness index;
 - :func:`commitments`: 1- and 3-year committed quantities against demand scenarios (a
-  scenario LP), with break-even utilization and the risk of over-committing.
+  scenario LP), with break-even utilization and the risk of over-committing;
+- :func:`simulate_autoscaling`: a demand trace replayed under static-peak, reactive,
+  scheduled and forecast-driven scaling (:data:`SCALING_POLICIES`): cost, SLO violations,
+  queueing delay, utilization and the cheapest policy that meets the SLO.
 
 docs/optimize.md writes out each model.
 """
 
 from infracast.optimize.allocation import POLICIES, Allocation, TeamDemand, allocate, jain_index
+from infracast.optimize.autoscaling import (
+    SLO,
+    AutoscalingResult,
+    DemandTrace,
+    ScalingOutcome,
+    ScalingSettings,
+    ServingConfig,
+    simulate_autoscaling,
+)
+from infracast.optimize.autoscaling_policies import SCALING_POLICIES
 from infracast.optimize.commitment_plan import (
     CommitmentLine,
     CommitmentPlan,
@@ -32,13 +45,17 @@ from infracast.optimize.scenarios import DemandScenarios
 
 __all__ = [
     "POLICIES",
+    "SCALING_POLICIES",
+    "SLO",
     "Allocation",
     "Assignment",
+    "AutoscalingResult",
     "BudgetCap",
     "CommitmentLine",
     "CommitmentPlan",
     "CommitmentTerm",
     "DemandScenarios",
+    "DemandTrace",
     "ExistingCommitment",
     "InfeasibleError",
     "Offer",
@@ -47,6 +64,9 @@ __all__ = [
     "Project",
     "Resource",
     "ResourcePlan",
+    "ScalingOutcome",
+    "ScalingSettings",
+    "ServingConfig",
     "TeamDemand",
     "Workload",
     "allocate",
@@ -56,5 +76,6 @@ __all__ = [
     "offers_from_price_book",
     "placement",
     "resources",
+    "simulate_autoscaling",
     "standard_terms",
 ]

@@ -8,17 +8,22 @@
   against a demand forecast (a file, or the ledger's GPU-hours), with the ledger's
   commitments already in place;
 - :func:`resources` (``infracast optimize resources``): the resource LP, plain or portfolio;
-- :func:`allocate` (``infracast optimize allocate``): a scarce capacity shared by a policy.
+- :func:`allocate` (``infracast optimize allocate``): a scarce capacity shared by a policy;
+- :func:`autoscaling` (``infracast optimize autoscaling``): a demand trace file replayed
+  under each scaling policy, the replica from flags or from the inference estimate.
 """
 
 from infracast.control.optimizing._commitments import CommitmentAdvice, commitments
 from infracast.control.optimizing._placement import PlacementInfeasibleError, placement
+from infracast.control.optimizing.autoscaling_inputs import AutoscalingAdvice, autoscaling
 from infracast.control.optimizing.plans import allocate, resources
 
 __all__ = [
+    "AutoscalingAdvice",
     "CommitmentAdvice",
     "PlacementInfeasibleError",
     "allocate",
+    "autoscaling",
     "commitments",
     "placement",
     "resources",
