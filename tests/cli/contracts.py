@@ -198,3 +198,6 @@ CONTRACTS.append(
         volatile=AUTOSCALING_VOLATILE,
     )
 )
+from tests.recommend.contracts import RECOMMEND_CONTRACTS  # noqa: E402
+
+CONTRACTS += RECOMMEND_CONTRACTS

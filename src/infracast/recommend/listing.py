@@ -34,12 +34,25 @@ SHOWN: dict[str, tuple[str, ...]] = {
 
 
 def default_rules() -> list[Rule]:
-    """The rules a run asks, in order."""
+    """The rules a run asks: one rule over the company's GPUs, commitments and storage."""
+    return [company_rules]
+
+
+def company_rules(ledger: Ledger) -> list[Recommendation]:
+    """Every rule in turn. The commitment rule leaves out the GPUs the idle rule stops, so
+    their usage is not also offered as what would fill an unused commitment (the same
+    money counted twice)."""
     from infracast.recommend.commitments import commitment_recommendations
     from infracast.recommend.gpu import gpu_recommendations
     from infracast.recommend.storage import storage_recommendations
 
-    return [gpu_recommendations, commitment_recommendations, storage_recommendations]
+    gpus = gpu_recommendations(ledger)
+    stopped = [r for rec in gpus if rec.kind == "idle_gpu" for r in rec.resource_ids]
+    return [
+        *gpus,
+        *commitment_recommendations(ledger, exclude_resources=stopped),
+        *storage_recommendations(ledger),
+    ]
 
 
 def recommend(

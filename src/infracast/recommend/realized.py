@@ -47,6 +47,7 @@ class Realized:
     cost_after: Decimal | None  # Σ EffectiveCost from effective_from (None: too early)
     realized_monthly_savings: Decimal | None
     delivery: float | None  # realized / expected
+    note: str | None = None  # why it is not measured, when it is not
 
     def to_dict(self) -> dict[str, Any]:
         def cents(v: Decimal | None) -> str | None:
@@ -63,6 +64,7 @@ class Realized:
             "cost_after": cents(self.cost_after),
             "realized_monthly_savings": cents(self.realized_monthly_savings),
             "delivery": None if self.delivery is None else round(self.delivery, 3),
+            "note": self.note,
         }
 
 
@@ -89,10 +91,15 @@ def measure(ledger: Ledger, row: Mapping[str, Any], until: datetime | None = Non
     expected = Decimal(row["expected_monthly_savings"])
     before = Decimal(row["baseline_run_rate"] if row["baseline_run_rate"] is not None
                      else row["baseline_monthly_cost"])  # fmt: skip
+    unmeasured = (row["id"], row["kind"], effective, row["currency"], expected, before, days,
+                  None, None, None)  # fmt: skip
     if days < MIN_DAYS_AFTER:
-        return Realized(row["id"], row["kind"], effective, row["currency"], expected, before,
-                        days, None, None, None)  # fmt: skip
+        return Realized(
+            *unmeasured, f"{days} days after the change; measured from {MIN_DAYS_AFTER}"
+        )
     after = scope_cost(ledger, start, start + timedelta(days=days), **_scope(row))
+    if row["baseline_run_rate"] is None and after.first is None:
+        return Realized(*unmeasured, "the ledger holds no charges of this scope to measure")
     cost_after = after.amounts.get(row["currency"], Decimal(0))
     realized = before - cost_after * 30 / days
     delivery = float(realized / expected) if expected > 0 else None
