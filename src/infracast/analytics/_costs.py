@@ -4,6 +4,8 @@
 :func:`costs`: one key per dimension, ``billed_cost``, ``effective_cost`` and
 ``currency`` (``list_cost`` and ``contracted_cost`` on request). Amounts in
 different currencies are never added together: every row is one currency.
+``--with-carbon`` adds ``kwh`` and ``co2e_kg`` after the costs
+(:mod:`infracast.analytics.carbon`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
+from infracast.analytics.carbon import COLUMNS as CARBON
+from infracast.analytics.carbon import carbon_rows
 from infracast.analytics.dimensions import check_dimensions, dimensions
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import Instant
@@ -59,12 +63,15 @@ def cost_by(
     end: Instant | None = None,
     filters: Iterable[str | Filter] | str = (),
     metric: str = "effective_cost",
+    sums: Sequence[str] = (),
 ) -> ir.Table:
     """Costs of ``charges`` by the ``by`` dimensions and currency, largest ``metric`` first.
 
     Columns: one per dimension (named as given), ``billed_cost``, ``effective_cost``,
-    ``list_cost``, ``contracted_cost`` (null where a charge of the row lacks it) and
-    ``currency``. An empty ``by`` gives the totals per currency.
+    ``list_cost``, ``contracted_cost`` (null where a charge of the row lacks it),
+    ``currency``, then the sum of each column of ``charges`` named in ``sums`` (``kwh``,
+    ``co2e_kg``: null where no charge of the row has one). An empty ``by`` gives the
+    totals per currency.
     """
     names = check_dimensions(by)
     order = check_metric(metric)
@@ -76,8 +83,9 @@ def cost_by(
         effective_cost=scoped.EffectiveCost.sum(),
         list_cost=complete_sum(scoped.ListCost, rows),
         contracted_cost=complete_sum(scoped.ContractedCost, rows),
+        **{name: scoped[name].sum() for name in sums},
     )
-    out = out.select(*names, *METRICS, "currency")
+    out = out.select(*names, *METRICS, "currency", *sums)
     return out.order_by([ibis.desc(order), "currency", *names])
 
 
@@ -90,6 +98,7 @@ def costs(
     metric: str = "effective_cost",
     top: int | None = None,
     measures: Sequence[str] = CONTRACT,
+    with_carbon: bool = False,
 ) -> list[dict[str, Any]]:
     """Run :func:`cost_by` on the ledger's charges; one dict per row, money as Decimal.
 
@@ -97,10 +106,21 @@ def costs(
     default the measures are ``billed_cost`` and ``effective_cost``: the stable
     contract ``infracast costs --format json`` prints; pass ``measures=METRICS``
     for ``list_cost`` and ``contracted_cost`` as well. ``top`` keeps the ``top``
-    largest rows (at least 1; None keeps every row).
+    largest rows (at least 1; None keeps every row). ``with_carbon`` adds ``kwh`` and
+    ``co2e_kg`` (floats; see :mod:`infracast.analytics.carbon`, and
+    :func:`~infracast.analytics.carbon.carbon_assumptions` for the figures used).
     """
     check_top(top)
     keys = [*check_dimensions(by), *(check_metric(m) for m in measures), "currency"]
-    expr = cost_by(ledger.ibis().table("charges"), by, start, end, filters, metric)
+    backend = ledger.ibis()
+    charges = backend.table("charges")
+    sums: tuple[str, ...] = ()
+    if with_carbon:
+        charges, _ = carbon_rows(
+            in_scope(charges, start, end, filters), backend.table("usage_samples")
+        )
+        sums = CARBON
+        keys += CARBON
+    expr = cost_by(charges, by, start, end, filters, metric, sums)
     rows = to_rows(expr if top is None else expr.limit(top))
     return [{k: row[k] for k in keys} for row in rows]

@@ -9,8 +9,18 @@ from typing import Annotated, Any
 import typer
 
 from infracast import analytics
+from infracast.analytics.carbon import carbon_assumptions
 from infracast.analytics.periods import parse_range
-from infracast.cli.common import FormatOption, LedgerOption, err, library_default, open_ledger, out
+from infracast.analytics.scope import in_scope
+from infracast.cli.common import (
+    FormatOption,
+    LedgerOption,
+    err,
+    library_default,
+    open_ledger,
+    out,
+    print_notes,
+)
 from infracast.cli.render import OutputFormat, render
 
 MONEY = ("billed_cost", "effective_cost")
@@ -94,13 +104,23 @@ def costs(
         Metric, typer.Option(help="Sort by effective (amortized) or billed cost.")
     ] = Metric.effective,
     top: TopOption = None,
+    with_carbon: Annotated[
+        bool,
+        typer.Option(
+            "--with-carbon",
+            help="Add kwh and co2e_kg: cloud GPU-hours (TDP x utilization x PUE) and "
+            "on-premises energy, at each region's grid intensity.",
+        ),
+    ] = False,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Cost totals and breakdowns by any dimension, billed beside effective.
 
     JSON (a stable contract): an array of objects with one key per --by
-    dimension, then billed_cost, effective_cost (numbers) and currency.
+    dimension, then billed_cost, effective_cost (numbers) and currency; with
+    --with-carbon, kwh and co2e_kg after them (null where no charge of the row
+    carries energy), and the figures used (TDP, PUE, grid) on stderr.
 
     Examples:
 
@@ -111,14 +131,19 @@ def costs(
       infracast costs --by service --filter provider=AWS --filter tag.env=prod --top 10
 
       infracast costs --by project --format json
+
+      infracast costs --by team,region --with-carbon
     """
     dims = analytics.check_dimensions(by) if by else []
     lo, hi = period(start, end)
     scope: dict[str, Any] = {"by": dims, "start": lo, "end": hi, "filters": filters or []}
     totals: list[dict[str, Any]] = []
     left_out = 0
+    notes: list[str] = []
     with open_ledger(ledger, read_only=True) as led:
-        shown = analytics.costs(led, **scope, metric=metric.value, top=top)
+        shown = analytics.costs(led, **scope, metric=metric.value, top=top, with_carbon=with_carbon)
+        if with_carbon:
+            notes = carbon_assumptions(in_scope(led.ibis().table("charges"), lo, hi, filters or []))
         if fmt is OutputFormat.table and shown:
             # the table's footer: the totals of every row, and how many --top left out
             totals = analytics.costs(led, start=lo, end=hi, filters=filters or [])
@@ -135,6 +160,7 @@ def costs(
     _totals_line(totals)
     if left_out:
         err.print(f"({left_out} more rows; drop --top to see them)")
+    print_notes(notes)
 
 
 def movers(

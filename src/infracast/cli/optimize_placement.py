@@ -87,6 +87,16 @@ def placement(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.01, help="Seconds the solver may take.")
     ] = library_default(place, "time_limit"),
+    carbon_price: Annotated[
+        float | None,
+        typer.Option(
+            "--carbon-price",
+            min=0,
+            metavar="USD_PER_TONNE",
+            help="Price a tonne of CO2e (in the offers' currency): each offer's energy "
+            "(TDP x GPUs x PUE x the region's grid intensity) is added to its cost.",
+        ),
+    ] = None,
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -111,6 +121,8 @@ def placement(
       infracast optimize placement workloads.csv --overrides negotiated.yaml --caps caps.csv
 
       infracast optimize placement --ledger infracast.duckdb --month 2026-02
+
+      infracast optimize placement workloads.csv --carbon-price 100
     """
     pricing_name = pricing.value if isinstance(pricing, PricingModel) else pricing
     file_only = ledger is None and workloads is not None  # no ledger to read
@@ -131,6 +143,7 @@ def placement(
                 move_to=move_to,
                 egress_per_gb=egress_per_gb,
                 time_limit=time_limit,
+                carbon_price_per_tonne=carbon_price,
             )
     except PlacementInfeasibleError as exc:
         if fmt is OutputFormat.json:
@@ -152,8 +165,14 @@ def render_placement(result: PlacementResult, fmt: OutputFormat) -> None:
         )
     if result.greedy_cost is not None:
         title += f"; greedy {result.greedy_cost:,.2f}"
+    columns = COLUMNS
+    if result.co2e_kg is not None:
+        title += f"; {result.co2e_kg:,.1f} kg CO2e"
+        if result.carbon_price_per_tonne is not None and result.carbon_cost is not None:
+            title += f" (at {result.carbon_price_per_tonne:g}/t: {result.carbon_cost:,.2f})"
+        columns = [*COLUMNS, "co2e_kg"]
     title += f"; gap {result.gap:.2%}; solved in {result.solve_seconds:.2f} s"
-    render(result.to_rows(), fmt, console=out, title=title, columns=COLUMNS, money=("cost",))
+    render(result.to_rows(), fmt, console=out, title=title, columns=columns, money=("cost",))
     print_notes([f"binds: {_binding(b)}" for b in result.binding] + list(result.assumptions))
 
 

@@ -90,6 +90,13 @@ class InferenceSpec(BaseModel):
     accelerator_power_w: float | None = Field(default=None, gt=0)
     pue: float | None = Field(default=None, ge=1)
     grid_intensity: float | None = Field(default=None, ge=0)
+    provider: str | None = Field(
+        default=None, description="where it runs, for the provider's published PUE (gcp, AWS…)"
+    )
+    region: str | None = Field(
+        default=None,
+        description="region id or country code where it runs, for its grid intensity",
+    )
     energy_price: Decimal | None = Field(default=None, ge=0)
     energy_currency: str | None = Field(default=None, min_length=3, max_length=3)
 
@@ -292,6 +299,8 @@ def estimate_inference(
         grid_intensity=spec.grid_intensity,
         price_per_kwh=spec.energy_price,
         currency=spec.energy_currency,
+        provider=spec.provider,
+        region=spec.region,
     )
     assumed += [
         defaults.assumption("inference.decode_bandwidth_efficiency"),

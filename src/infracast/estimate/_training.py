@@ -90,6 +90,13 @@ class TrainingSpec(BaseModel):
     )
     pue: float | None = Field(default=None, ge=1, description="facility power usage effectiveness")
     grid_intensity: float | None = Field(default=None, ge=0, description="gCO2e per kWh")
+    provider: str | None = Field(
+        default=None, description="where it runs, for the provider's published PUE (gcp, AWS…)"
+    )
+    region: str | None = Field(
+        default=None,
+        description="region id or country code where it runs, for its grid intensity",
+    )
     energy_price: Decimal | None = Field(default=None, ge=0, description="price per kWh")
     energy_currency: str | None = Field(default=None, min_length=3, max_length=3)
 
@@ -376,6 +383,8 @@ def run_estimate(
         grid_intensity=spec.grid_intensity,
         price_per_kwh=spec.energy_price,
         currency=spec.energy_currency,
+        provider=spec.provider,
+        region=spec.region,
     )
     peak_source = f"{accelerator.name} {precision}: {accelerator.source}"
     assumptions = [

@@ -8,6 +8,11 @@
 Only the accelerators' draw is counted (as Meta's model cards do), scaled by
 the facility's PUE; host CPUs and networking are not. A part without a
 published TDP (Google's TPUs) gets no energy figure unless its draw is given.
+
+Where the estimate names where it runs (``provider`` and/or ``region``), the grid
+intensity is that region's (else its country's, else the world average:
+:func:`infracast.catalog.carbon.grid_intensity`) and the PUE the provider's published
+figure (``data/provider_pue.csv``); the assumptions say which figure was used.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from infracast.catalog.carbon import grid_intensity as grid_of
+from infracast.catalog.carbon import provider_pue
 from infracast.catalog.models import Accelerator
 from infracast.estimate.defaults import Assumption, Defaults
 from infracast.estimate.money import cents
@@ -59,8 +66,13 @@ def resolve_energy_settings(
     grid_intensity: float | None = None,
     price_per_kwh: Decimal | None = None,
     currency: str | None = None,
+    provider: str | None = None,
+    region: str | None = None,
 ) -> tuple[EnergySettings, list[Assumption]]:
-    """The given values, the defaults for the rest, and the defaults listed as assumptions."""
+    """The given values, the defaults for the rest, and the defaults listed as assumptions.
+
+    ``provider`` / ``region`` (where the work runs) choose the provider's published PUE and
+    the region's grid intensity instead of the defaults."""
     assumptions: list[Assumption] = []
     if power_w is None and accelerator.tdp_w is not None:
         fraction = defaults.number("energy.power_fraction_of_tdp")
@@ -82,10 +94,25 @@ def resolve_energy_settings(
                 "and CO2e are not estimated; give accelerator_power_w to get them",
             )
         )
-    if pue is None:
+    published = provider_pue(provider) if pue is None else None
+    if published is not None:
+        pue = published.pue
+        assumptions.append(
+            Assumption(
+                "pue",
+                pue,
+                f"{published.provider}'s published PUE ({published.scope}, {published.year}): "
+                + published.source,
+            )
+        )
+    elif pue is None:
         pue = defaults.number("energy.pue")
         assumptions.append(defaults.assumption("energy.pue"))
-    if grid_intensity is None:
+    if grid_intensity is None and (provider or region):
+        grid = grid_of(provider, region)
+        grid_intensity = grid.gco2e_per_kwh
+        assumptions.append(Assumption("grid_intensity", grid_intensity, grid.describe()))
+    elif grid_intensity is None:
         grid_intensity = defaults.number("energy.grid_intensity")
         assumptions.append(defaults.assumption("energy.grid_intensity"))
     if price_per_kwh is None:

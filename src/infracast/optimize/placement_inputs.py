@@ -9,7 +9,8 @@ columns are allowed and ignored; an empty cell is a value not given):
   deadline_hours, split, data_region, data_gb``;
 - an :class:`Offer` is ``offer, provider, region, accelerator, gpus_per_instance,
   price_per_hour`` (per instance) and optionally ``pricing, capacity_instances`` (empty =
-  unlimited), ``interruption_rate_per_hour, gpu_memory_gb, committed, currency``;
+  unlimited), ``interruption_rate_per_hour, gpu_memory_gb, committed, currency,
+  co2e_kg_per_hour`` (kg CO2e per instance-hour, what a carbon price charges for);
 - a :class:`BudgetCap` is ``team, per`` (``hour`` or ``month``) and ``amount``.
 
 :func:`parse_workloads`, :func:`parse_offers` and :func:`parse_caps` turn plain mappings
@@ -26,7 +27,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from infracast.catalog._accelerators import LIST_COMMAND, accelerator, find_accelerator
 from infracast.catalog.models import PriceOption
@@ -175,6 +176,11 @@ class Offer(BaseModel):
         default=False, description="already paid for: zero marginal price up to its capacity"
     )
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    co2e_kg_per_hour: float | None = Field(
+        default=None, ge=0, description="kg CO2e per instance-hour; needed by a carbon price"
+    )
+    # the carbon price times co2e_kg_per_hour, set by with_carbon_price (not an input)
+    _carbon_cost_per_hour: float = PrivateAttr(default=0.0)
 
     _empty = model_validator(mode="before")(_drop_empty)
 
@@ -223,6 +229,38 @@ class Offer(BaseModel):
     def marginal_price(self) -> float:
         """The price per instance-hour a plan pays: 0 for capacity already committed."""
         return 0.0 if self.committed else self.price_per_hour
+
+    @property
+    def carbon_cost_per_hour(self) -> float:
+        """The carbon price of an instance-hour (0 without a carbon price)."""
+        return self._carbon_cost_per_hour
+
+
+def with_carbon_price(offers: Sequence[Offer], per_tonne: float) -> tuple[Offer, ...]:
+    """Copies of ``offers`` whose instance-hours also cost ``per_tonne`` × kg / 1000; every
+    offer needs ``co2e_kg_per_hour`` (an OptimizeError names those without)."""
+    if not per_tonne >= 0 or math.isinf(per_tonne):
+        raise OptimizeError(
+            f"carbon_price_per_tonne must be a number >= 0, got {per_tonne}.",
+            hint="Give the price of a tonne of CO2e in the offers' currency (e.g. 100).",
+            field="carbon_price_per_tonne",
+        )
+    missing = [o.offer for o in offers if o.co2e_kg_per_hour is None]
+    if missing:
+        raise OptimizeError(
+            f"a carbon price needs each offer's co2e_kg_per_hour; {len(missing)} offer"
+            f"{'s have' if len(missing) > 1 else ' has'} none: {', '.join(missing[:5])}"
+            f"{', …' if len(missing) > 5 else ''}.",
+            hint="Give each offer co2e_kg_per_hour (TDP W × GPUs × PUE × grid gCO2e/kWh / 1e6); "
+            "offers from the price book get it from the catalog where the part has a TDP.",
+            field="co2e_kg_per_hour",
+        )
+    out = []
+    for o in offers:
+        priced = o.model_copy()
+        priced._carbon_cost_per_hour = per_tonne * (o.co2e_kg_per_hour or 0.0) / 1000.0
+        out.append(priced)
+    return tuple(out)
 
 
 class BudgetCap(BaseModel):

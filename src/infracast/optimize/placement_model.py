@@ -52,6 +52,8 @@ class PlacementModel:
     row_kind: np.ndarray
     row_ref: np.ndarray  # workload, offer or cap index
     plain: bool  # no caps, no split, one time slice: the pair arrays are the whole model
+    co2e_kg: np.ndarray | None = None  # per unit, where the offers carry co2e_kg_per_hour
+    carbon_cost: np.ndarray | None = None  # per unit: the carbon price of co2e_kg (in cost)
 
 
 def peak_ratio(reference: str, other: str) -> float | None:
@@ -149,6 +151,24 @@ def rates(os_: Sequence[Offer], default: float, notes: list[str]) -> np.ndarray:
     )
 
 
+def rework(
+    ws: Sequence[Workload],
+    po: np.ndarray,
+    pw: np.ndarray,
+    d: np.ndarray,
+    n: np.ndarray,
+    rate: np.ndarray,
+    per_instance: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, the rework factor ``1 + runs · λ · c / 2`` and the instances counted
+    (``n``, or 1 per instance where ``per_instance``): expected instance-hours are
+    ``d · factor · count``."""
+    check = np.array([(w.checkpoint_minutes or np.inf) / 60 for w in ws])[pw]
+    c = np.minimum(check, d)
+    runs = np.where(per_instance, 1, n)  # instances interrupted together
+    return 1 + runs * rate[po] * c / 2, np.where(per_instance, 1, n)
+
+
 def pair_costs(
     ws: Sequence[Workload],
     os_: Sequence[Offer],
@@ -160,13 +180,12 @@ def pair_costs(
     egress_per_gb: float,
     per_instance: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Running cost (with expected rework) and egress of each pair: for the whole workload,
-    or per instance where ``per_instance`` (split workloads)."""
-    price = np.array([o.marginal_price for o in os_])[po]
-    check = np.array([(w.checkpoint_minutes or np.inf) / 60 for w in ws])[pw]
-    c = np.minimum(check, d)
-    runs = np.where(per_instance, 1, n)  # instances interrupted together
-    running = price * d * (1 + runs * rate[po] * c / 2) * np.where(per_instance, 1, n)
+    """Running cost (with expected rework, and the carbon price of offers that carry one)
+    and egress of each pair: for the whole workload, or per instance where
+    ``per_instance`` (split workloads)."""
+    price = np.array([o.marginal_price + o.carbon_cost_per_hour for o in os_])[po]
+    factor, count = rework(ws, po, pw, d, n, rate, per_instance)
+    running = price * d * factor * count
     names = sorted({w.data_region.lower() for w in ws if w.data_region})
     home = np.array([names.index(w.data_region.lower()) if w.data_region else -1 for w in ws])
     there = np.array(
@@ -209,6 +228,7 @@ def build_model(
     d, inst = dur[pw, po], n[pw, po]
     split = np.array([w.split for w in ws])[pw]
     running, egress = pair_costs(ws, os_, pw, po, d, inst, rate, egress_per_gb, split)
+    co2e, carbon = pair_carbon(ws, os_, pw, po, d, inst, rate, split)
     unit = np.where(split, 1, inst)
     start = np.array([w.start_hour for w in ws])[pw]
     end = start + d
@@ -226,7 +246,9 @@ def build_model(
     team_of = [w.team for w in ws]
     price = np.array([o.marginal_price for o in os_])[po]
     frac = np.clip((np.minimum(end, HOURS_PER_MONTH) - start) / d, 0.0, 1.0)
-    month = running * frac + egress * (start < HOURS_PER_MONTH)
+    # caps count money: the running cost without its carbon price
+    money = running if carbon is None else running - carbon
+    month = money * frac + egress * (start < HOURS_PER_MONTH)
     blocks = [
         (
             CAPACITY,
@@ -271,4 +293,50 @@ def build_model(
         row_kind=np.concatenate(kind),
         row_ref=np.concatenate(ref),
         plain=not caps and not split.any() and not sliced,
+        co2e_kg=co2e,
+        carbon_cost=carbon,
     )
+
+
+def pair_carbon(
+    ws: Sequence[Workload],
+    os_: Sequence[Offer],
+    pw: np.ndarray,
+    po: np.ndarray,
+    d: np.ndarray,
+    n: np.ndarray,
+    rate: np.ndarray,
+    per_instance: np.ndarray,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """kg CO2e and its carbon price per pair (``co2e_kg_per_hour`` × expected instance-hours,
+    rework included, as in :func:`pair_costs`); (None, None) unless every offer has a
+    figure."""
+    if any(o.co2e_kg_per_hour is None for o in os_):
+        return None, None
+    factor, count = rework(ws, po, pw, d, n, rate, per_instance)
+    hours = d * factor * count
+    kg = np.array([o.co2e_kg_per_hour or 0.0 for o in os_])[po] * hours
+    return kg, np.array([o.carbon_cost_per_hour for o in os_])[po] * hours
+
+
+def plan_carbon(
+    model: PlacementModel, x: np.ndarray, price: float | None, currency: str, notes: list[str]
+) -> tuple[float | None, float | None]:
+    """The plan's kg CO2e and its carbon price (None, None where an offer has no figure)."""
+    if model.co2e_kg is None or model.carbon_cost is None:
+        return None, None
+    if price is not None:
+        notes.append(
+            f"carbon priced at {price:g} {currency}/tCO2e: each cost includes price × kg "
+            "CO2e / 1000 (kg = co2e_kg_per_hour × expected instance-hours); budget caps "
+            "count money only"
+        )
+    return float(model.co2e_kg @ x), float(model.carbon_cost @ x)
+
+
+def carbon_keys(kg: float | None, cost: float | None) -> dict[str, float]:
+    """``co2e_kg`` and ``carbon_cost`` when a carbon price was given; nothing otherwise (the
+    JSON without a carbon price stays as it was)."""
+    if kg is None or cost is None:
+        return {}
+    return {"co2e_kg": round(kg, 6), "carbon_cost": round(cost, 6)}

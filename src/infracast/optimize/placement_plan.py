@@ -35,6 +35,12 @@ Variables: ``x_wo ∈ {0, 1}`` (workload w on offer o), or for a split workload
 
 Objective: minimise ``Σ c_wo x_wo + Σ c'_wo k_wo`` (the expected total cost).
 
+With a carbon price ``P`` (per tonne of CO2e) every offer needs ``co2e_kg_per_hour`` ``g_o``
+and each pair's cost gains ``P · kg_wo / 1000``, ``kg_wo = g_o · (the expected
+instance-hours of c_wo: n_wo · d_wo · (1 + n_wo λ_o c_w / 2))``: the plan, the baseline and
+greedy trade dollars for emissions at ``P``; budget caps still count money only. Each
+assignment then reports its ``co2e_kg`` and ``carbon_cost`` (included in its ``cost``).
+
 Constraints:
 
 - one offer per workload: ``Σ_o x_wo = 1``; a split workload's GPUs:
@@ -79,6 +85,7 @@ from infracast.optimize.placement_inputs import (
     parse_caps,
     parse_offers,
     parse_workloads,
+    with_carbon_price,
 )
 from infracast.optimize.placement_model import (
     CAPACITY,
@@ -88,7 +95,9 @@ from infracast.optimize.placement_model import (
     MONTH,
     PlacementModel,
     build_model,
+    carbon_keys,
     masks,
+    plan_carbon,
     rates,
     slowness,
 )
@@ -120,6 +129,8 @@ class Assignment:
     # what the workload costs on its baseline (its current offer, else the cheapest
     # acceptable on-demand one); on the first part of a split workload only
     baseline_cost: float | None = None
+    co2e_kg: float | None = None  # with a carbon price: expected kg CO2e
+    carbon_cost: float | None = None  # its carbon price, part of ``cost``
 
     @property
     def savings(self) -> float | None:
@@ -144,6 +155,7 @@ class Assignment:
             "egress_cost": round(self.egress_cost, 6),
             "baseline_cost": None if self.baseline_cost is None else round(self.baseline_cost, 6),
             "savings": None if self.savings is None else round(self.savings, 6),
+            **carbon_keys(self.co2e_kg, self.carbon_cost),
         }
 
 
@@ -165,6 +177,9 @@ class PlacementResult:
     binding: tuple[dict[str, Any], ...]
     assumptions: tuple[str, ...]
     inputs_hash: str
+    carbon_price_per_tonne: float | None = None
+    co2e_kg: float | None = None  # the plan's expected kg CO2e (with a carbon price)
+    carbon_cost: float | None = None  # its carbon price, part of ``objective``
 
     def to_dict(self) -> dict[str, Any]:
         def money(x: float | None) -> float | None:
@@ -185,6 +200,14 @@ class PlacementResult:
             "binding": [dict(b) for b in self.binding],
             "assumptions": list(self.assumptions),
             "inputs_hash": self.inputs_hash,
+            **(
+                {}
+                if self.carbon_price_per_tonne is None and self.co2e_kg is None
+                else {
+                    "carbon_price_per_tonne": self.carbon_price_per_tonne,
+                    **carbon_keys(self.co2e_kg, self.carbon_cost),
+                }
+            ),
         }
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -201,15 +224,23 @@ def placement(
     spot_interruptions_per_hour: float = DEFAULT_SPOT_INTERRUPTIONS_PER_HOUR,
     time_limit: float = 60.0,
     mip_gap: float = 1e-4,
+    carbon_price_per_tonne: float | None = None,
 ) -> PlacementResult:
     """Place every workload on offers at the least expected cost (the model is in the module
     docstring); an :class:`InfeasibleError` names what cannot be met and the nearest change.
 
     ``egress_per_gb``: price of moving a workload's data out of its ``data_region``;
-    ``spot_interruptions_per_hour``: the rate assumed for spot offers that give none.
+    ``spot_interruptions_per_hour``: the rate assumed for spot offers that give none;
+    ``carbon_price_per_tonne``: the price of a tonne of CO2e, in the offers' currency (every
+    offer then needs ``co2e_kg_per_hour``; see the module docstring).
     """
     ws, os_, caps = parse_workloads(workloads), parse_offers(offers), parse_caps(budget_caps)
     check_references(ws, os_)
+    digest = inputs_hash(
+        ws, os_, caps, egress_per_gb, spot_interruptions_per_hour, carbon_price_per_tonne
+    )
+    if carbon_price_per_tonne is not None:
+        os_ = with_carbon_price(os_, carbon_price_per_tonne)
     if egress_per_gb < 0 or spot_interruptions_per_hour < 0 or time_limit <= 0:
         raise OptimizeError(
             "egress_per_gb and spot_interruptions_per_hour must be >= 0, time_limit > 0.",
@@ -259,6 +290,7 @@ def placement(
         "optimal" if solution.status == "optimal" else "feasible"
     )
     bound = min(float(solution.bound), objective)
+    carbon = plan_carbon(model, x, carbon_price_per_tonne, os_[0].currency, notes)
     return PlacementResult(
         status=status,
         objective=objective,
@@ -273,7 +305,10 @@ def placement(
         assignments=_assignments(ws, os_, model, x, each),
         binding=_binding(os_, caps, model, x, objective, time_limit, notes),
         assumptions=tuple(dict.fromkeys(notes)),
-        inputs_hash=inputs_hash(ws, os_, caps, egress_per_gb, spot_interruptions_per_hour),
+        inputs_hash=digest,
+        carbon_price_per_tonne=carbon_price_per_tonne,
+        co2e_kg=carbon[0],
+        carbon_cost=carbon[1],
     )
 
 
@@ -322,15 +357,24 @@ def inputs_hash(
     caps: Sequence[BudgetCap],
     egress_per_gb: float,
     spot_interruptions_per_hour: float,
+    carbon_price_per_tonne: float | None = None,
 ) -> str:
-    """SHA-256 of the canonical JSON of the validated inputs and parameters."""
-    payload = {
+    """SHA-256 of the canonical JSON of the validated inputs and parameters (the carbon
+    figures only where given, so inputs without them hash as before)."""
+    payload: dict[str, Any] = {
         "workloads": [w.model_dump(mode="json") for w in workloads],
-        "offers": [o.model_dump(mode="json") for o in offers],
+        "offers": [
+            o.model_dump(
+                mode="json", exclude={"co2e_kg_per_hour"} if o.co2e_kg_per_hour is None else None
+            )
+            for o in offers
+        ],
         "budget_caps": [c.model_dump(mode="json") for c in caps],
         "egress_per_gb": egress_per_gb,
         "spot_interruptions_per_hour": spot_interruptions_per_hour,
     }
+    if carbon_price_per_tonne is not None:
+        payload["carbon_price_per_tonne"] = carbon_price_per_tonne
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -366,6 +410,8 @@ def _assignments(
                 team=w.team,
                 egress_cost=float(m.egress[p] * x[p]),
                 baseline_cost=float(baseline[i]) if first else None,
+                co2e_kg=None if m.co2e_kg is None else float(m.co2e_kg[p] * x[p]),
+                carbon_cost=None if m.carbon_cost is None else float(m.carbon_cost[p] * x[p]),
             )
         )
     return tuple(out)

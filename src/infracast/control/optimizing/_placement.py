@@ -24,6 +24,12 @@ came from.
   instance-hours being its unused CommitmentDiscountQuantity when the unit is hours, else
   its unused cost over the effective price per instance-hour of the usage it covered.
 - **Caps**: an optional CSV or YAML of ``team, per (hour|month), amount``.
+- **Carbon price** (optional, per tonne of CO2e): each offer without ``co2e_kg_per_hour``
+  gets one from the catalog: TDP × GPUs per instance × 1.0 (at TDP) × the provider's
+  published PUE (else the estimators' 1.2) × the grid intensity of its region (region,
+  country or world; :mod:`infracast.catalog.carbon`) / 10⁶. Price-book offers of
+  accelerators without a published TDP (Google's TPUs) are left out, said in the
+  assumptions.
 
 An infeasible input raises :class:`PlacementInfeasibleError` (an ``InfeasibleError`` that
 carries the inputs' hash; its :meth:`~PlacementInfeasibleError.to_dict` is the ``--format
@@ -42,14 +48,17 @@ from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 
+from infracast.analytics.carbon import DEFAULT_PUE
 from infracast.analytics.commitments import commitment_utilization
 from infracast.analytics.dimensions import dimension
 from infracast.analytics.movers import latest_complete
 from infracast.analytics.periods import Period, parse_period
 from infracast.analytics.scope import in_scope, to_rows, to_value
-from infracast.catalog import PriceSelection, canonical_provider, find_accelerator
+from infracast.catalog import PriceSelection, accelerator, canonical_provider, find_accelerator
+from infracast.catalog.carbon import grid_intensity, provider_pue
 from infracast.control.optimizing.tables import read_table
 from infracast.errors import did_you_mean
+from infracast.estimate.carbon import kg_per_instance_hour
 from infracast.optimize.exceptions import InfeasibleError, OptimizeError
 from infracast.optimize.placement_inputs import BudgetCap, Offer, Workload, offers_from_price_book
 from infracast.optimize.placement_model import (
@@ -108,6 +117,7 @@ def placement(
     egress_per_gb: float = DEFAULT_EGRESS_PER_GB,
     spot_interruptions_per_hour: float = DEFAULT_SPOT_INTERRUPTIONS_PER_HOUR,
     time_limit: float = 60.0,
+    carbon_price_per_tonne: float | None = None,
 ) -> PlacementResult:
     """Place the workloads of ``workloads`` (else the ledger's GPU workloads of ``month``) on
     the offers of ``offers`` (else the price book), with the ledger's unused commitments as
@@ -160,9 +170,16 @@ def placement(
             prices=prices, overrides=overrides, provider=provider, region=region, pricing=pricing
         )
         os_ = book_offers(selection, ws, notes)
+    ledger_offers: list[Offer] = []
     if ledger is not None and period is not None:
-        os_ += [*current, *ledger_commitments(ledger, period, notes)]
+        ledger_offers = [*current, *ledger_commitments(ledger, period, notes)]
     budget = read_table(Path(caps), BudgetCap, what="the caps file", key="caps") if caps else []
+    sources: dict[tuple[str, str | None], str] = {}
+    if carbon_price_per_tonne is not None:
+        os_, sources = offers_with_co2e(os_, "drop" if offers is None else "keep", notes)
+        ledger_offers, more = offers_with_co2e(ledger_offers, "zero", notes)
+        sources.update(more)
+    os_ = [*os_, *ledger_offers]
     try:
         result = place(
             ws,
@@ -171,15 +188,78 @@ def placement(
             egress_per_gb=egress_per_gb,
             spot_interruptions_per_hour=spot_interruptions_per_hour,
             time_limit=time_limit,
+            carbon_price_per_tonne=carbon_price_per_tonne,
         )
     except InfeasibleError as exc:
-        digest = inputs_hash(ws, os_, budget, egress_per_gb, spot_interruptions_per_hour)
+        digest = inputs_hash(
+            ws, os_, budget, egress_per_gb, spot_interruptions_per_hour, carbon_price_per_tonne
+        )
         raise PlacementInfeasibleError(
             exc.message, hint=exc.hint, field=exc.field, inputs_hash=digest
         ) from None
+    notes += [
+        sources[(a.provider, a.region)]
+        for a in result.assignments
+        if (a.provider, a.region) in sources
+    ]
     return dataclasses.replace(
         result, assumptions=tuple(dict.fromkeys([*notes, *result.assumptions]))
     )
+
+
+def offers_with_co2e(
+    offers: Sequence[Offer], unknown: str, notes: list[str]
+) -> tuple[list[Offer], dict[tuple[str, str | None], str]]:
+    """``offers`` with ``co2e_kg_per_hour`` filled from the catalog where missing (module
+    docstring), and per (provider, region) the line saying which PUE and grid figure it
+    took. An accelerator without a TDP: ``drop`` leaves the offer out (the price book's),
+    ``zero`` counts 0 kg and says so (the ledger's own offers, which only the workload
+    running there takes), ``keep`` leaves it without a figure (an offers file: the
+    placement then names it)."""
+    out: list[Offer] = []
+    zeroed: list[str] = []
+    sources: dict[tuple[str, str | None], str] = {}
+    dropped: list[str] = []
+    for offer in offers:
+        if offer.co2e_kg_per_hour is not None:
+            out.append(offer)
+            continue
+        tdp = accelerator(offer.accelerator).tdp_w
+        if tdp is None:
+            if unknown == "drop":
+                dropped.append(offer.offer)
+            elif unknown == "zero":
+                zeroed.append(offer.offer)
+                out.append(offer.model_copy(update={"co2e_kg_per_hour": 0.0}))
+            else:
+                out.append(offer)  # the placement names it as an offer without a figure
+            continue
+        published = provider_pue(offer.provider)
+        pue = published.pue if published else DEFAULT_PUE
+        grid = grid_intensity(offer.provider, offer.region)
+        kg = kg_per_instance_hour(tdp, offer.gpus_per_instance, pue, grid.gco2e_per_kwh)
+        out.append(offer.model_copy(update={"co2e_kg_per_hour": kg}))
+        origin = f"published, {published.year}" if published else "the estimators' default"
+        sources[(offer.provider, offer.region)] = (
+            f"{offer.provider} {offer.region or '(no region)'}: PUE {pue:g} ({origin}); "
+            + grid.describe()
+        )
+    if offers:
+        notes.append(
+            "co2e_kg_per_hour of an offer = TDP × GPUs per instance × PUE × grid gCO2e/kWh / "
+            "10⁶ (accelerators at TDP; hosts not counted)"
+        )
+    if zeroed:
+        notes.append(
+            f"no published TDP, so their emissions are not counted (0 kg): {', '.join(zeroed[:5])}"
+            f"{', …' if len(zeroed) > 5 else ''}"
+        )
+    if dropped:
+        notes.append(
+            f"left out for the carbon price, no published TDP: {', '.join(dropped[:5])}"
+            f"{', …' if len(dropped) > 5 else ''}"
+        )
+    return out, sources
 
 
 def book_offers(
