@@ -128,7 +128,12 @@ def accept(
     ledger: LedgerOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Accept a recommendation: its savings are then measured from the ledger."""
+    """Accept a recommendation: its savings are then measured from the ledger.
+
+    Example:
+
+      infracast recommend accept idle_gpu-3f9a2c1b0d --effective 2026-12-01
+    """
     day = _day(effective)
     with open_ledger(ledger, create=False) as led:
         _show(accept_rec(led, rec_id, effective=day, note=note), fmt)
@@ -137,7 +142,12 @@ def accept(
 @app.command("dismiss")
 def dismiss(rec_id: IdArgument, note: NoteOption = None, ledger: LedgerOption = None,
             fmt: FormatOption = OutputFormat.table) -> None:  # fmt: skip
-    """Dismiss a recommendation: later runs keep it dismissed."""
+    """Dismiss a recommendation: later runs keep it dismissed.
+
+    Example:
+
+      infracast recommend dismiss share_gpu-9a0c77e1f2 --note "latency-critical"
+    """
     with open_ledger(ledger, create=False) as led:
         _show(dismiss_rec(led, rec_id, note=note), fmt)
 
@@ -145,7 +155,12 @@ def dismiss(rec_id: IdArgument, note: NoteOption = None, ledger: LedgerOption = 
 @app.command("done")
 def done(rec_id: IdArgument, note: NoteOption = None, ledger: LedgerOption = None,
          fmt: FormatOption = OutputFormat.table) -> None:  # fmt: skip
-    """Mark an accepted recommendation done; its savings stay tracked."""
+    """Mark an accepted recommendation done; its savings stay tracked.
+
+    Example:
+
+      infracast recommend done idle_gpu-3f9a2c1b0d
+    """
     with open_ledger(ledger, create=False) as led:
         _show(done_rec(led, rec_id, note=note), fmt)
 
@@ -153,7 +168,12 @@ def done(rec_id: IdArgument, note: NoteOption = None, ledger: LedgerOption = Non
 @app.command("reopen")
 def reopen(rec_id: IdArgument, note: NoteOption = None, ledger: LedgerOption = None,
            fmt: FormatOption = OutputFormat.table) -> None:  # fmt: skip
-    """Open a dismissed recommendation again."""
+    """Open a dismissed recommendation again.
+
+    Example:
+
+      infracast recommend reopen share_gpu-9a0c77e1f2
+    """
     with open_ledger(ledger, create=False) as led:
         _show(reopen_rec(led, rec_id, note=note), fmt)
 
@@ -165,7 +185,14 @@ def realized(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """What accepted recommendations actually saved: the run rate before the change against
-    the cost after it, per month, and realized against expected."""
+    the cost after it, per month, and realized against expected.
+
+    Examples:
+
+      infracast recommend realized
+
+      infracast recommend realized idle_gpu-3f9a2c1b0d --format json
+    """
     with open_ledger(ledger, read_only=True, create=False) as led:
         measured = [m.to_dict() for m in realized_savings(led, rec_id)]
     if print_plain(fmt, measured, measured):
