@@ -159,9 +159,12 @@ def demo_ledger(tmp_path_factory: pytest.TempPathFactory):
 def test_demo_commitments_are_used_as_the_company_file_says(demo_ledger: Ledger):
     from infracast.demo.company import load_company
 
-    spec = {p.provider_name: p.commitment for p in load_company().providers.values()}
+    company = load_company()
+    spec = {p.provider_name: p.commitment for p in company.providers.values()}
+    # the demo also plants an under-used Azure reservation (opportunity commitment_unused)
+    spec["Microsoft"] = company.opportunities.commitment_unused
     rows = commitment_utilization(demo_ledger).commitments
-    assert {r["provider"] for r in rows} == {"AWS", "Google Cloud"}
+    assert {r["provider"] for r in rows} == {"AWS", "Google Cloud", "Microsoft"}
     for r in rows:
         commitment = spec[r["provider"]]
         assert commitment is not None and r["name"] == commitment.name

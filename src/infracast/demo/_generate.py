@@ -7,6 +7,7 @@ Layout of ``out_dir``::
     usage/onprem-<YYYY-MM>.parquet                                 GPU samples (DCGM names)
     assets.yaml                                                    asset register
     manual.yaml                                                    manual entries
+    buckets.csv                                                    bucket statistics
     manifest.json                                                  what was written
 
 Each file is one DuckDB ``COPY`` of a query over the stream table, so memory
@@ -29,6 +30,7 @@ import duckdb
 import yaml
 
 from infracast.demo import formulas
+from infracast.demo.buckets import bucket_rows, write_buckets
 from infracast.demo.charges import charges_select
 from infracast.demo.company import Company, ProviderSlug, load_company
 from infracast.demo.fleet import Fleet, build_fleet
@@ -42,6 +44,7 @@ from infracast.demo.onprem import (
     onprem_samples_select,
     servers,
 )
+from infracast.demo.opportunities import opportunities
 from infracast.demo.period import Month, Period
 from infracast.demo.usage import cloud_samples_select
 from infracast.errors import ConfigError
@@ -99,10 +102,16 @@ def _check(
 def _prepare(out: Path) -> None:
     """Create ``out``; clear what an earlier run wrote there; refuse a folder of other files."""
     out.mkdir(parents=True, exist_ok=True)
-    ours = [out / "focus", out / "usage", out / "assets.yaml", out / "manual.yaml"]
+    ours = [
+        out / "focus",
+        out / "usage",
+        out / "assets.yaml",
+        out / "manual.yaml",
+        out / "buckets.csv",
+    ]
     if any(p.exists() for p in ours) and not (out / "manifest.json").exists():
         raise ConfigError(
-            f"{out} already holds focus/, usage/ or YAML files that no demo run wrote.",
+            f"{out} holds focus/, usage/, YAML or CSV files that no demo run wrote.",
             hint="Pick an empty folder, or remove those files first.",
         )
     for p in ours:
@@ -164,6 +173,7 @@ class _Writer:
             "usage": [],
             "assets": [],
             "manual": [],
+            "buckets": [],
         }
         self.total = sum(fleet.rows_by_month.values())
         self.done = 0
@@ -223,6 +233,11 @@ class _Writer:
         manual = manual_document(self.company, period)
         self._yaml("manual.yaml", "manual", manual, len(manual["entries"]))
 
+    def buckets(self) -> None:
+        rows = bucket_rows(self.con, self.company, self.fleet, self.seed)
+        n = write_buckets(self.out / "buckets.csv", rows)
+        self.files["buckets"].append(DemoFile("buckets.csv", "buckets", n))
+
     def _yaml(self, rel: str, kind: str, document: dict[str, Any], rows: int) -> None:
         header = (
             f"# {self.company.name}: {kind} written by infracast.demo.generate "
@@ -279,6 +294,7 @@ def generate(
         for slug in company.providers:
             writer.provider(slug)
         writer.onprem(rows)
+        writer.buckets()
         manifest = DemoManifest(
             company=company.name,
             period_start=period.start.isoformat(),
@@ -297,6 +313,7 @@ def generate(
             grains={slug: "hour" if g == 1 else "day" for slug, g in fleet.grains.items()},
             files=writer.files,
             anomalies=anomalies(con, company, fleet),
+            opportunities=opportunities(con, company, fleet),
             rule_breaks=rule_breaks(con, fleet, out, writer.files["focus"], file_format),
             totals=totals(con, company, out, writer.files["focus"], file_format),
             generator={"duckdb": duckdb.__version__},

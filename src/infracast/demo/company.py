@@ -147,6 +147,83 @@ class AnomalySpec(_Model):
     multiplier: float | None = None
 
 
+class IdleGpuPlant(_Model):
+    """GPU instances busy at first, then idle (0–2%) and still billed to the period's end."""
+
+    provider: ProviderSlug
+    team: str
+    project: str
+    name: str  # instances are <name>-01, <name>-02, ...
+    instance_type: str
+    count: int = Field(gt=0)
+    idle_days: int = Field(gt=0)  # idle for this many days before the period's end
+    description: str
+
+
+class PoolPlant(_Model):
+    """A fixed pool of inference replicas of one workload, each lightly used."""
+
+    provider: ProviderSlug
+    team: str
+    project: str
+    workload: str  # replicas are <workload>-00, <workload>-01, ...
+    instance_type: str
+    replicas: int = Field(gt=1)
+    utilization: tuple[float, float]  # each GPU's utilization, uniform in [lo, hi)
+    target: float = Field(gt=0, le=1)  # the utilization a consolidated replica may reach
+    description: str
+
+
+class BucketPlant(_Model):
+    """A large object-storage bucket in a hot class whose data is almost never read."""
+
+    provider: ProviderSlug
+    team: str
+    project: str
+    bucket: str
+    sku: str
+    storage_class: str  # the provider's name of the class, as bucket statistics give it
+    size_gb: float
+    objects: int
+    age_days: float
+    last_access_days: float
+    reads_per_month: float
+    read_gb_per_month: float
+    archive_class: str
+    archive_price: float  # USD per GB-month of the archive class
+    price_source: str
+    description: str
+
+
+class CommitmentPlant(_Model):
+    """A commitment whose covered usage fills only part of it, all period."""
+
+    provider: ProviderSlug
+    team: str
+    project: str
+    name: str
+    instance_type: str
+    count: int = Field(gt=0)  # covered instances, always on
+    vm_name: str
+    type: str
+    category: Literal["Spend", "Usage"]
+    rate: float = Field(gt=0, lt=1)  # covered usage costs list × this
+    utilization: float = Field(gt=0, le=1)
+    busy: tuple[float, float]  # GPU utilization of the covered instances
+    description: str
+
+
+class Opportunities(_Model):
+    """Savings planted for the recommendation rules, still open at the period's end."""
+
+    share_of_rows: float = Field(gt=0, lt=1)  # plants shorten in demos too small for a year
+    min_days: int = Field(gt=0)
+    idle_gpu: IdleGpuPlant
+    consolidate_replicas: PoolPlant
+    storage_tier: BucketPlant
+    commitment_unused: CommitmentPlant
+
+
 class ServerGroup(_Model):
     prefix: str
     name: str
@@ -206,6 +283,7 @@ class Company(_Model):
     providers: dict[ProviderSlug, Provider]
     gpus: dict[str, GpuSpec]
     anomalies: list[AnomalySpec]
+    opportunities: Opportunities
     onprem: OnPrem
     manual: list[ManualEntry]
 

@@ -28,6 +28,7 @@ from infracast.demo.company import (
     TrainingTemplate,
 )
 from infracast.demo.identities import Resource, identity
+from infracast.demo.opportunities import Plants, add_plants
 from infracast.demo.period import Period
 from infracast.demo.services import add_inference
 from infracast.demo.streams import Streams
@@ -58,6 +59,7 @@ class Fleet:
     windows: dict[str, Window]  # anomaly kind -> window
     spend: defaultdict[tuple[str, str], float]  # estimated spend, for support fees and credits
     rule_breaks: list[dict[str, Any]] = field(default_factory=list)
+    plants: Plants | None = None  # the planted opportunities, added after every provider
 
 
 def gpu_lookup() -> dict[str, tuple[str, int]]:
@@ -411,5 +413,6 @@ def build_fleet(
         builder = ProviderFleet(con, company, slug, period, rows, seed, fleet)
         builder.build()
         fleet.grains[slug] = builder.grain
+    fleet.plants = add_plants(fleet, company, rows, seed)
     fleet.streams.flush()
     return fleet

@@ -1,10 +1,11 @@
 """What a demo run wrote: ``manifest.json`` and the :class:`DemoManifest` it holds.
 
 The manifest is the ground truth later stages test against: the files by kind,
-the rows per provider and file, the injected anomalies (dates, scope, size),
-the intentional FOCUS rule breaks (file and row numbers), and the totals of
-BilledCost and EffectiveCost per provider and currency as written. Money is a
-decimal string in JSON so totals stay exact.
+the rows per provider and file, the injected anomalies (dates, scope, size), the
+planted opportunities (scope and monthly savings), the intentional FOCUS rule
+breaks (file and row numbers), and the totals of BilledCost and EffectiveCost per
+provider and currency as written. Money is a decimal string in JSON so totals
+stay exact.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class DemoFile:
     """One file written, relative to the output folder (POSIX separators)."""
 
     path: str
-    kind: str  # focus | usage | assets | manual
+    kind: str  # focus | usage | assets | manual | buckets
     rows: int
     provider: str | None = None  # aws | gcp | azure | onprem
     month: str | None = None  # YYYY-MM
@@ -46,6 +47,20 @@ class Anomaly:
     extra_quantity: float
     unit: str
     description: str
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """A planted saving still open at the period's end: where, and how much a month."""
+
+    kind: str  # idle_gpu | consolidate_replicas | storage_tier | commitment_unused
+    provider: str
+    team: str | None
+    project: str | None
+    resource_ids: list[str]
+    monthly_savings: Decimal  # USD a month, by the rule in ``description``
+    description: str
+    details: dict[str, Any] = field(default_factory=dict)  # the figures the saving uses
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ class DemoManifest:
     grains: dict[str, str]  # provider -> hour | day (compute rows)
     files: dict[str, list[DemoFile]]
     anomalies: list[Anomaly]
+    opportunities: list[Opportunity]
     rule_breaks: list[RuleBreak]
     totals: list[Total]
     generator: dict[str, str] = field(default_factory=dict)
@@ -125,6 +141,10 @@ class DemoManifest:
         data["anomalies"] = [
             Anomaly(**{**a, "extra_effective_cost": Decimal(a["extra_effective_cost"])})
             for a in data["anomalies"]
+        ]
+        data["opportunities"] = [
+            Opportunity(**{**o, "monthly_savings": Decimal(o["monthly_savings"])})
+            for o in data.get("opportunities", [])
         ]
         data["rule_breaks"] = [RuleBreak(**r) for r in data["rule_breaks"]]
         data["totals"] = [

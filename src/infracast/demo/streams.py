@@ -102,6 +102,10 @@ COLUMNS: dict[str, pa.DataType] = {
     "gpu_idle": pa.float64(),  # W per GPU when idle
     "workload": pa.string(),  # training | inference | dev
     "workload_name": pa.string(),
+    # from util_from on, each GPU's utilization is uniform in [util_lo, util_hi) (plants)
+    "util_from": pa.int64(),
+    "util_lo": pa.float64(),
+    "util_hi": pa.float64(),
 }
 
 _IDENTITY_KEYS = (

@@ -5,7 +5,9 @@ as its charges), with plain column names: ``timestamp``, ``resource_id`` (the
 FOCUS ResourceId), ``gpu_index``, ``utilization_pct``, ``memory_used_mib``,
 ``power_w``, ``interval_s`` and the labels ``team``, ``project``, ``workload``.
 Training runs busy (80–97%, with rare checkpoint dips), inference follows its
-demand per replica, the forgotten development cluster idles at 0–2%.
+demand per replica, the forgotten development cluster idles at 0–2%. The planted
+opportunities (``opportunities.py``) hold each GPU in a fixed band from ``util_from``
+on: the idle instances at 0–2%, the oversized pool at 6–10%.
 """
 
 from __future__ import annotations
@@ -54,13 +56,19 @@ def cloud_samples_select(provider: str, period: Period, lo: int, hi: int, interv
             WHERE hh % {every_h} = 0),
     smp AS (SELECT hrs.*, unnest(range(0, 3600, {step_s})) AS off, {load} AS load FROM hrs),
     gp AS (SELECT smp.*, unnest(range(gpus)) AS gpu, (hh * 3600 + off) * 8 AS tk FROM smp),
-    ut AS (SELECT gp.*, gpu_util(workload, sid, hh, tk + gpu, load) AS util FROM gp)
+    ut AS (SELECT gp.*, hh >= coalesce(util_from, t1) AS banded,
+                  CASE WHEN hh >= coalesce(util_from, t1)
+                       THEN util_lo + (util_hi - util_lo) * u(sid, tk + gpu, 6)
+                       ELSE gpu_util(workload, sid, hh, tk + gpu, load) END AS util FROM gp)
     SELECT
       {period.sql_start()} + hh * INTERVAL 1 HOUR + off * INTERVAL 1 SECOND AS "timestamp",
       resource_id,
       CAST(gpu AS INTEGER) AS gpu_index,
       round(100 * util, 1) AS utilization_pct,
-      round(gpu_memory(workload, sid, tk + gpu, load, gpu_mem)) AS memory_used_mib,
+      round(CASE WHEN NOT banded THEN gpu_memory(workload, sid, tk + gpu, load, gpu_mem)
+                 WHEN util_hi <= 0.05 THEN gpu_memory('dev', sid, tk + gpu, 0, gpu_mem)
+                 ELSE gpu_memory('inference', sid, tk + gpu, util, gpu_mem) END)
+        AS memory_used_mib,
       round(gpu_power(util, sid, tk + gpu, gpu_idle, gpu_tdp), 1) AS power_w,
       CAST({interval_s} AS INTEGER) AS interval_s,
       team,
