@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from infracast.analytics import commitment_utilization
 from infracast.control.storage_scan import scan_storage
 from infracast.ledger.bucket_inventory import ingest_buckets, list_buckets
 from infracast.ledger.connection import Ledger
@@ -75,6 +76,13 @@ def dismissed(root: Path) -> None:
 
 
 RECOMMEND_CONTRACTS: list[Contract] = [
+    Contract(  # the command the commitment rule's findings name to reproduce them
+        "commitments",
+        ("commitments", "--from", "2026-01-01", "--to", "2026-03-01", *LEDGER_ARGS),
+        on_ledger(
+            lambda led: commitment_utilization(led, start="2026-01-01", end="2026-03-01").to_dict()
+        ),
+    ),
     Contract(
         "buckets-ingest",
         ("buckets", "ingest", "buckets.csv", *LEDGER_ARGS),

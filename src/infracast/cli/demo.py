@@ -16,6 +16,7 @@ from infracast.cli import project as project_cli
 from infracast.cli.common import LedgerOption, err, library_default, open_ledger, out
 from infracast.cli.forecast_render import render_forecast
 from infracast.cli.ingest import _Bar
+from infracast.cli.recommend import render_recommendations
 from infracast.cli.render import OutputFormat, render
 from infracast.control.forecasting import forecast as forecast_series
 from infracast.control.optimizing import commitments as plan_commitments
@@ -24,6 +25,8 @@ from infracast.demo import generate as generate_demo
 from infracast.demo.control import DemoControl
 from infracast.demo.run import DemoRun, run_demo
 from infracast.errors import InfracastError
+from infracast.recommend import recommend
+from infracast.recommend.record import money, total_savings
 
 app = typer.Typer(
     help="A realistic AI company (three clouds, an on-prem GPU cluster) to try infracast on.",
@@ -131,6 +134,7 @@ def run(
         _control(ledger, result.control)
     _outlook(ledger)
     _savings(ledger)
+    _recommendations(ledger)
     err.print(f"\nWrote {result.summary}: open it in a browser.")
     err.print(
         "Next: infracast costs --by team,month · infracast gpu --by team · "
@@ -224,6 +228,27 @@ def _savings(ledger: Path | None) -> None:
     err.print(
         "Next: infracast optimize placement --move-to any · infracast optimize commitments "
         "--accelerator H100 --format json · docs/optimize.md"
+    )
+
+
+TOP_RECOMMENDATIONS = 10
+
+
+def _recommendations(ledger: Path | None) -> None:
+    """The company's recommendations, ranked by monthly savings, with their total."""
+    with open_ledger(ledger) as led:
+        found = recommend(led)
+    err.print(
+        f"\n[bold]Recommendations (infracast recommend)[/bold]: {len(found)} open, the top "
+        f"{min(TOP_RECOMMENDATIONS, len(found))} by monthly savings:"
+    )
+    render_recommendations(found[:TOP_RECOMMENDATIONS])
+    if len(found) > TOP_RECOMMENDATIONS:
+        for currency, total in sorted(total_savings(found).items()):
+            out.print(f"All {len(found)}: {money(total)} {currency} a month", highlight=False)
+    err.print(
+        "Next: infracast recommend --format json (evidence, the command that reproduces each) "
+        "· infracast recommend accept ID · infracast recommend realized · docs/recommend.md"
     )
 
 

@@ -21,6 +21,7 @@ from infracast.cli import (
 )
 from infracast.cli.anomalies import anomalies
 from infracast.cli.buckets import app as buckets_app
+from infracast.cli.commitments import commitments
 from infracast.cli.common import err
 from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
@@ -57,6 +58,7 @@ app.add_typer(optimize_app, name="optimize")
 app.add_typer(recommend_app, name="recommend")
 app.add_typer(buckets_app, name="buckets")
 app.command()(anomalies)
+app.command()(commitments)
 app.command()(report)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out, print_plain
 from infracast.cli.render import OutputFormat, render
@@ -15,7 +16,7 @@ from infracast.recommend import dismiss as dismiss_rec
 from infracast.recommend import done as done_rec
 from infracast.recommend import realized_savings, recommend
 from infracast.recommend import reopen as reopen_rec
-from infracast.recommend.record import KINDS, Recommendation, csv_row, money, total_savings
+from infracast.recommend.record import KINDS, Recommendation, csv_row, total_savings
 from infracast.recommend.status import StatusChange
 
 app = typer.Typer(
@@ -77,30 +78,34 @@ def recommend_cmd(
 
 
 def render_recommendations(found: list[Recommendation]) -> None:
-    """The ranked table and the total expected savings per currency."""
-    rows = [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "team": r.team or "",
-            "saves / month": f"{money(r.expected_monthly_savings)} {r.currency}",
-            "range": f"{money(r.savings_low)}–{money(r.savings_high)}",
-            "confidence": f"{r.confidence:.0%}",
-            "risk": r.risk,
-            "status": r.status,
-            "action": r.title,
-        }
-        for r in found
-    ]
-    render(rows, OutputFormat.table, console=out, empty="No recommendations.")
+    """The ranked table (ids whole: they are what accept and dismiss take) and the total
+    expected savings per currency."""
+    if not found:
+        out.print("No recommendations.")
+        return
+    table = Table(header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("team", no_wrap=True)
+    table.add_column("saves / month", justify="right", no_wrap=True)
+    table.add_column("range", justify="right", no_wrap=True)
+    table.add_column("conf.", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("action", ratio=1, min_width=30)
+    for r in found:
+        table.add_row(
+            r.id, r.kind, r.team or "", f"{r.expected_monthly_savings:,.2f} {r.currency}",
+            f"{r.savings_low:,.0f}–{r.savings_high:,.0f}", f"{r.confidence:.0%}", r.status,
+            r.title,
+        )  # fmt: skip
+    out.print(table)
     for currency, total in sorted(total_savings(found).items()):
-        out.print(f"Total expected savings: {money(total)} {currency} a month", highlight=False)
-    if found:
-        err.print(
-            "[dim]· each one's evidence and the command that reproduces it: "
-            "infracast recommend --format json[/dim]",
-            highlight=False,
-        )
+        out.print(f"Total expected savings: {total:,.2f} {currency} a month", highlight=False)
+    err.print(
+        "[dim]· each one's evidence and the command that reproduces it: "
+        "infracast recommend --format json[/dim]",
+        highlight=False,
+    )
 
 
 def _show(change: StatusChange, fmt: OutputFormat) -> None:

@@ -17,6 +17,7 @@ from infracast.demo.control import DemoControl, setup_control
 from infracast.demo.manifest import DemoManifest
 from infracast.ledger import ingest_focus
 from infracast.ledger.assets import ingest_assets
+from infracast.ledger.bucket_inventory import ingest_buckets
 from infracast.ledger.connection import Ledger
 from infracast.ledger.files import ProgressCallback
 from infracast.ledger.manual import ingest_manual
@@ -88,6 +89,8 @@ def run_demo(
     say("Ingesting the asset register and manual entries")
     run.results.append(ingest_assets(ledger, out_dir / "assets.yaml", through=last_day))
     run.results.append(ingest_manual(ledger, out_dir / "manual.yaml", through=last_day))
+    say("Ingesting the bucket statistics")
+    ingest_buckets(ledger, out_dir / "buckets.csv")
     say("Setting up budgets, projects with progress, and a saved plan")
     run.control = setup_control(ledger)
     if summary is not None:

@@ -24,6 +24,7 @@ usage (nothing new is bought) and medium at renewal (usage may grow back). ``rep
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -87,6 +88,7 @@ def commitment_recommendations(
             on_demand_in_scope(ledger.ibis().table("charges"), lo, hi, exclude_resources)
         )
     }
+    owner = owners(ledger.ibis().table("charges"), lo, hi)
     taken: dict[tuple[Any, ...], Decimal] = {}  # on-demand usage already moved, per scope
     out: list[Recommendation] = []
     for row in result.commitments:  # most unused cost first
@@ -97,9 +99,25 @@ def commitment_recommendations(
         key = (row["provider"], row["currency"], found["scope"] if found else "")
         left = (Decimal(found["cost"]) / span if found else Decimal(0)) - taken.get(key, 0)
         left = max(Decimal(0), left)
-        out.append(_recommendation(row, span, left, threshold, lo, hi))
+        rec = _recommendation(row, span, left, threshold, lo, hi)
+        team, project = owner.get(row["commitment_id"], (None, None))
+        out.append(replace(rec, team=team, project=project))
         taken[key] = taken.get(key, Decimal(0)) + min(left, Decimal(row["unused_cost"]) / span)
     return ranked(out)
+
+
+def owners(charges: ir.Table, lo: datetime, hi: datetime) -> dict[str, tuple[Any, Any]]:
+    """Per commitment, the team and project of the most EffectiveCost among its charges in
+    ``[lo, hi)`` (who pays for it, and so who decides its renewal)."""
+    scoped = in_scope(charges, lo, hi)
+    rows = scoped.filter(scoped.CommitmentDiscountId.nullif("").notnull())
+    sums = rows.group_by(
+        commitment_id=rows.CommitmentDiscountId, team=rows.x_team, project=rows.x_project
+    ).aggregate(cost=rows.EffectiveCost.sum())
+    found: dict[str, tuple[Any, Any]] = {}
+    for r in sorted(to_rows(sums), key=lambda r: r["cost"] or 0, reverse=True):
+        found.setdefault(r["commitment_id"], (r["team"], r["project"]))
+    return found
 
 
 def on_demand_in_scope(
