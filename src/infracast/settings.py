@@ -3,7 +3,10 @@
 Resolution order, first wins: explicit arguments, environment variables
 (``INFRACAST_LEDGER``, ``INFRACAST_TEAM_TAGS``, ``INFRACAST_PROJECT_TAGS``,
 ``INFRACAST_CATEGORY_RULES``, ``INFRACAST_MEMORY_LIMIT``, ``INFRACAST_LOCK_TIMEOUT``,
-``INFRACAST_PRICE_BOOK``, ``INFRACAST_PRICE_OVERRIDES``), then an ``infracast.toml``
+``INFRACAST_PRICE_BOOK``, ``INFRACAST_PRICE_OVERRIDES``, and the recommendation rules'
+thresholds ``INFRACAST_IDLE_THRESHOLD``, ``INFRACAST_IDLE_DAYS``,
+``INFRACAST_USAGE_WINDOW_DAYS``, ``INFRACAST_COMMITMENT_THRESHOLD``,
+``INFRACAST_STORAGE_HORIZON_MONTHS``), then an ``infracast.toml``
 file in the working directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
 """
 
@@ -60,6 +63,35 @@ class Settings(BaseModel):
         description="seconds to wait for the ledger while another process holds it "
         "(0: fail at once)",
     )
+    idle_threshold: float = Field(
+        default=0.05,
+        gt=0,
+        le=1,
+        description="recommend: GPU utilization below which a sample counts as idle (0.05: 5%)",
+    )
+    idle_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="recommend: days a GPU must stay idle (95% of its samples) before it is "
+        "recommended to stop",
+    )
+    usage_window_days: float = Field(
+        default=14.0,
+        gt=0,
+        description="recommend: days of usage samples the GPU rules read (the newest ones)",
+    )
+    commitment_threshold: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="recommend: utilization below which a commitment is reported as unused",
+    )
+    storage_horizon_months: int = Field(
+        default=12,
+        ge=1,
+        description="recommend: months over which one-time storage fees (transitions, "
+        "minimum durations) are spread",
+    )
 
 
 _ENV = {
@@ -71,6 +103,11 @@ _ENV = {
     "lock_timeout": "INFRACAST_LOCK_TIMEOUT",
     "price_book": "INFRACAST_PRICE_BOOK",
     "price_overrides": "INFRACAST_PRICE_OVERRIDES",
+    "idle_threshold": "INFRACAST_IDLE_THRESHOLD",
+    "idle_days": "INFRACAST_IDLE_DAYS",
+    "usage_window_days": "INFRACAST_USAGE_WINDOW_DAYS",
+    "commitment_threshold": "INFRACAST_COMMITMENT_THRESHOLD",
+    "storage_horizon_months": "INFRACAST_STORAGE_HORIZON_MONTHS",
 }
 
 

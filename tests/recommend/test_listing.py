@@ -87,3 +87,17 @@ def test_two_rules_finding_the_same_scope_keep_the_larger_saving(ledger: Ledger)
 def test_bad_filters_are_errors_that_say_what_to_use(ledger: Ledger, kwargs, match) -> None:
     with pytest.raises(RecommendError, match=match):
         recommend(ledger, rules=[], **kwargs)
+
+
+def test_the_ledgers_settings_set_the_rules_thresholds() -> None:
+    from infracast.settings import load_settings
+    from tests.recommend.test_gpu import _fill
+
+    # dev-1 runs at 1 %: idle under the default 5 % threshold, not under a 0.5 % one
+    kinds = {}
+    for threshold in (0.05, 0.005):
+        settings = load_settings(idle_threshold=threshold)
+        with Ledger.open(":memory:", settings=settings) as led:
+            _fill(led)
+            kinds[threshold] = {r.kind for r in recommend(led) if r.resource_ids == ("dev-1",)}
+    assert kinds == {0.05: {"idle_gpu"}, 0.005: {"share_gpu"}}

@@ -24,23 +24,10 @@ import duckdb
 from infracast.demo.company import Company, ProviderSlug
 from infracast.demo.opportunities import last_size_gb
 from infracast.demo.streams import TABLE
+from infracast.ledger.stores.buckets import COLUMNS
 
-BUCKET_COLUMNS = (
-    "bucket",
-    "provider",
-    "region",
-    "storage_class",
-    "prefix",
-    "size_gb",
-    "objects",
-    "age_days",
-    "last_access_days",
-    "reads_per_month",
-    "read_gb_per_month",
-    "team",
-    "project",
-    "as_of",
-)
+# the ledger's bucket_stats columns; the reader fills ``source`` with the file's name
+BUCKET_COLUMNS = tuple(c for c in COLUMNS if c != "source")
 # The hot storage SKU of each provider and its class as the provider's inventory names it.
 HOT_CLASSES: dict[ProviderSlug, tuple[str, str]] = {
     "aws": ("s3-standard", "STANDARD"),

@@ -39,19 +39,26 @@ def default_rules() -> list[Rule]:
 
 
 def company_rules(ledger: Ledger) -> list[Recommendation]:
-    """Every rule in turn. The commitment rule leaves out the GPUs the idle rule stops, so
+    """Every rule in turn, with the thresholds and windows of the ledger's settings. The
+    commitment rule leaves out the GPUs the idle rule stops, so
     their usage is not also offered as what would fill an unused commitment (the same
     money counted twice)."""
+    from infracast.optimize.rightsizing import RightsizingSettings
     from infracast.recommend.commitments import commitment_recommendations
     from infracast.recommend.gpu import gpu_recommendations
     from infracast.recommend.storage import storage_recommendations
 
-    gpus = gpu_recommendations(ledger)
+    cfg = ledger.settings  # the thresholds and windows (infracast.toml, INFRACAST_*)
+    gpu_cfg = RightsizingSettings(idle_threshold=cfg.idle_threshold, sustained_days=cfg.idle_days,
+                                  window_days=cfg.usage_window_days)  # fmt: skip
+    gpus = gpu_recommendations(ledger, settings=gpu_cfg)
     stopped = [r for rec in gpus if rec.kind == "idle_gpu" for r in rec.resource_ids]
     return [
         *gpus,
-        *commitment_recommendations(ledger, exclude_resources=stopped),
-        *storage_recommendations(ledger),
+        *commitment_recommendations(
+            ledger, threshold=cfg.commitment_threshold, exclude_resources=stopped
+        ),
+        *storage_recommendations(ledger, horizon_months=cfg.storage_horizon_months),
     ]
 
 
