@@ -175,3 +175,16 @@ def test_a_monthly_charge_counts_by_its_share_inside_the_window(
     assert row["charged_days"] == 14.0
     assert row["monthly_cost"] == pytest.approx(D(3300))
     assert row["monthly_sunk_cost"] == pytest.approx(D(3000))
+
+
+def test_naming_resources_keeps_only_theirs() -> None:
+    from infracast.analytics.utilization import resource_utilization
+    from tests.recommend.test_gpu import _fill
+
+    with Ledger.open(":memory:") as led:
+        _fill(led)
+        every = resource_utilization(led)
+        some = resource_utilization(led, resources=["dev-1", "job-1"])
+    assert len(every.rows) == 8  # dev-1, rep-0..3, job-1, lite-1, busy-1
+    assert sorted(r["resource_id"] for r in some.rows) == ["dev-1", "job-1"]
+    assert some.rows == [r for r in every.rows if r["resource_id"] in ("dev-1", "job-1")]

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from infracast.analytics import commitment_utilization
+from infracast.analytics.utilization import resource_utilization
 from infracast.control.storage_scan import scan_storage
 from infracast.ledger.bucket_inventory import ingest_buckets, list_buckets
 from infracast.ledger.connection import Ledger
@@ -76,6 +77,13 @@ def dismissed(root: Path) -> None:
 
 
 RECOMMEND_CONTRACTS: list[Contract] = [
+    Contract(  # the command the GPU findings name to reproduce them
+        "utilization",
+        ("utilization", "--from", "2026-01-01", "--to", "2026-03-01", *LEDGER_ARGS),
+        on_ledger(
+            lambda led: resource_utilization(led, start="2026-01-01", end="2026-03-01").to_dict()
+        ),
+    ),
     Contract(  # the command the commitment rule's findings name to reproduce them
         "commitments",
         ("commitments", "--from", "2026-01-01", "--to", "2026-03-01", *LEDGER_ARGS),

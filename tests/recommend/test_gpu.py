@@ -112,8 +112,8 @@ def test_the_idle_gpu_saves_its_monthly_cost_and_shows_its_distribution(
     assert rec.evidence["window"]["start"] == "2026-01-01T00:00:00"
     assert rec.evidence["thresholds"]["idle_threshold"] == 0.05
     assert rec.reproduce == (
-        "infracast gpu --by resource --filter resource=dev-1 "
-        "--from 2026-01-01T00:00:00 --to 2026-01-15T00:00:00"
+        "infracast utilization --resource dev-1 --from 2026-01-01T00:00:00 "
+        "--to 2026-01-15T00:00:00 --idle-threshold 0.05"
     )
 
 
@@ -122,7 +122,7 @@ def test_the_pool_is_one_recommendation_over_its_replicas(recs: list[Recommendat
     assert rec.resource_ids == ("rep-0", "rep-1", "rep-2", "rep-3")
     assert rec.evidence["decision"]["replicas_needed"] == 1
     assert len(rec.evidence["utilization"]) == 4
-    assert "resource=rep-0,rep-1,rep-2,rep-3" in rec.reproduce
+    assert "--resource rep-0 --resource rep-1 --resource rep-2 --resource rep-3" in rec.reproduce
 
 
 def test_rightsizing_names_the_price_used_with_its_source_and_date(

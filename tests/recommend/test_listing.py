@@ -101,3 +101,26 @@ def test_the_ledgers_settings_set_the_rules_thresholds() -> None:
             _fill(led)
             kinds[threshold] = {r.kind for r in recommend(led) if r.resource_ids == ("dev-1",)}
     assert kinds == {0.05: {"idle_gpu"}, 0.005: {"share_gpu"}}
+
+
+def test_what_a_rule_could_not_price_is_said_in_the_notes(tmp_path) -> None:
+    from infracast.ledger.bucket_inventory import ingest_buckets
+    from infracast.ledger.stores.buckets import COLUMNS
+
+    header = ",".join(c for c in COLUMNS if c != "source") + "\n"
+    (tmp_path / "b.csv").write_text(
+        header + "tiered,aws,us-east-1,INTELLIGENT_TIERING,,500,10,90,30,10,1,ml,,2026-02-28\n",
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+    with Ledger.open(":memory:") as led:
+        ingest_buckets(led, tmp_path / "b.csv")
+        assert recommend(led, notes=notes) == []
+    assert any("tiered" in n and "not priced" in n for n in notes), notes
+
+
+def test_a_rules_notes_reach_the_caller(ledger: Ledger) -> None:
+    notes: list[str] = []
+    rules = [lambda _l: ([finding()], ["bucket x: not priced"])]
+    assert len(recommend(ledger, rules=rules, notes=notes)) == 1
+    assert notes == ["bucket x: not priced"]

@@ -28,6 +28,7 @@ last 14 days of samples in the ledger, ending at midnight after the last sample)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -167,8 +168,10 @@ def resource_utilization(
     idle_threshold: float = DEFAULT_IDLE_THRESHOLD,
     recent_days: float = DEFAULT_RECENT_DAYS,
     days: float = DEFAULT_DAYS,
+    resources: Sequence[str] = (),
 ) -> ResourceUtilization:
-    """Utilization and monthly cost per resource (the module docstring), money as Decimal.
+    """Utilization and monthly cost per resource (the module docstring), money as Decimal;
+    only the ``resources`` named, when some are.
 
     Without ``start`` and ``end``: the last ``days`` of samples. With only one of them, the
     other is ``days`` away. A ledger without samples gives no rows.
@@ -191,6 +194,8 @@ def resource_utilization(
     joined = usage.left_join(costs, usage.resource_id == costs.resource_id).drop(
         "resource_id_right"
     )
+    if resources:
+        joined = joined.filter(joined.resource_id.isin(list(resources)))
     rows = [_finish(row, lo, hi) for row in to_rows(joined)]
     rows.sort(key=lambda r: (-(r["monthly_cost"] or Decimal(0)), r["resource_id"]))
     return ResourceUtilization(lo, hi, idle_threshold, recent_days, rows)

@@ -28,6 +28,7 @@ from infracast.cli.ingest import ingest, ingests
 from infracast.cli.optimize import app as optimize_app
 from infracast.cli.recommend import app as recommend_app
 from infracast.cli.report import report
+from infracast.cli.utilization import utilization
 from infracast.errors import InfracastError, InterruptError
 
 app = typer.Typer(
@@ -59,6 +60,7 @@ app.add_typer(recommend_app, name="recommend")
 app.add_typer(buckets_app, name="buckets")
 app.command()(anomalies)
 app.command()(commitments)
+app.command()(utilization)
 app.command()(report)
 
 

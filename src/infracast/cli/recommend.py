@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from infracast.cli.common import FormatOption, LedgerOption, err, open_ledger, out, print_plain
+from infracast.cli.common import (
+    FormatOption,
+    LedgerOption,
+    err,
+    open_ledger,
+    out,
+    print_notes,
+    print_plain,
+)
 from infracast.cli.render import OutputFormat, render
 from infracast.recommend import accept as accept_rec
 from infracast.recommend import dismiss as dismiss_rec
@@ -68,13 +76,13 @@ def recommend_cmd(
     """
     if ctx.invoked_subcommand is not None:
         return
-    with open_ledger(ledger) as led:
-        found = recommend(
-            led, kind=kind, team=team, min_savings=min_savings, status=status, refresh=refresh
-        )
-    if print_plain(fmt, [r.to_dict() for r in found], [csv_row(r) for r in found]):
-        return
-    render_recommendations(found)
+    notes: list[str] = []
+    with open_ledger(ledger, create=False) as led:
+        found = recommend(led, kind=kind, team=team, min_savings=min_savings, status=status,
+                          refresh=refresh, notes=notes)  # fmt: skip
+    if not print_plain(fmt, [r.to_dict() for r in found], [csv_row(r) for r in found]):
+        render_recommendations(found)
+    print_notes(notes)
 
 
 def render_recommendations(found: list[Recommendation]) -> None:

@@ -10,8 +10,8 @@ energy when stopped, not its purchase). Each decision becomes a
 :class:`~infracast.recommend.record.Recommendation` whose evidence holds the window, the
 thresholds, the utilization distribution of each resource (percentiles and a ten-bin
 histogram), its monthly cost and how it was measured, the rule, and the price used with its
-source and date. ``reproduce`` is an ``infracast gpu`` command over the same resources and
-window (utilization and idle cost per resource; the percentiles are in the evidence).
+source and date. ``reproduce`` is an ``infracast utilization`` command over the same
+resources, window and idle threshold: the percentiles and histogram the evidence cites.
 """
 
 from __future__ import annotations
@@ -190,9 +190,10 @@ class _Context:
         self.start, self.end, self.cfg, self.rows = start, end, cfg, rows
 
     def reproduce(self, resource_ids: tuple[str, ...]) -> str:
+        named = " ".join(f"--resource {r}" for r in resource_ids)
         return (
-            f"infracast gpu --by resource --filter resource={','.join(resource_ids)} "
-            f"--from {self.start.isoformat()} --to {self.end.isoformat()}"
+            f"infracast utilization {named} --from {self.start.isoformat()} "
+            f"--to {self.end.isoformat()} --idle-threshold {self.cfg.idle_threshold:g}"
         )
 
     def recommendation(self, d: Decision) -> Recommendation:

@@ -25,7 +25,8 @@ from infracast.recommend.record import KINDS, STATUSES, Recommendation, ranked
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
 
-Rule = Callable[["Ledger"], list[Recommendation]]
+Rule = Callable[["Ledger"], "list[Recommendation] | tuple[list[Recommendation], list[str]]"]
+"""A rule returns its findings, or its findings and notes (what it could not price or read)."""
 SHOWN: dict[str, tuple[str, ...]] = {
     "active": ("open", "accepted"),
     "all": STATUSES,
@@ -38,7 +39,7 @@ def default_rules() -> list[Rule]:
     return [company_rules]
 
 
-def company_rules(ledger: Ledger) -> list[Recommendation]:
+def company_rules(ledger: Ledger) -> tuple[list[Recommendation], list[str]]:
     """Every rule in turn, with the thresholds and windows of the ledger's settings. The
     commitment rule leaves out the GPUs the idle rule stops, so
     their usage is not also offered as what would fill an unused commitment (the same
@@ -46,20 +47,18 @@ def company_rules(ledger: Ledger) -> list[Recommendation]:
     from infracast.optimize.rightsizing import RightsizingSettings
     from infracast.recommend.commitments import commitment_recommendations
     from infracast.recommend.gpu import gpu_recommendations
-    from infracast.recommend.storage import storage_recommendations
+    from infracast.recommend.storage import storage_review
 
     cfg = ledger.settings  # the thresholds and windows (infracast.toml, INFRACAST_*)
     gpu_cfg = RightsizingSettings(idle_threshold=cfg.idle_threshold, sustained_days=cfg.idle_days,
                                   window_days=cfg.usage_window_days)  # fmt: skip
     gpus = gpu_recommendations(ledger, settings=gpu_cfg)
     stopped = [r for rec in gpus if rec.kind == "idle_gpu" for r in rec.resource_ids]
-    return [
-        *gpus,
-        *commitment_recommendations(
-            ledger, threshold=cfg.commitment_threshold, exclude_resources=stopped
-        ),
-        *storage_recommendations(ledger, horizon_months=cfg.storage_horizon_months),
-    ]
+    storage, notes = storage_review(ledger, horizon_months=cfg.storage_horizon_months)
+    commitments = commitment_recommendations(
+        ledger, threshold=cfg.commitment_threshold, exclude_resources=stopped
+    )
+    return [*gpus, *commitments, *storage], notes
 
 
 def recommend(
@@ -71,15 +70,17 @@ def recommend(
     status: str = "active",
     refresh: bool = True,
     rules: Sequence[Rule] | None = None,
+    notes: list[str] | None = None,
 ) -> list[Recommendation]:
     """The recommendations, ranked (the module docstring). ``kind``, ``team``: keep those;
     ``min_savings``: keep those saving at least this much a month; ``status``: ``active``
     (open and accepted), ``all`` or one status; ``refresh=False`` lists what is stored
-    without running the rules."""
+    without running the rules; ``notes``: a list the rules' notes are appended to (what
+    they could not price or read, so nothing is left out unsaid)."""
     _check(kind, status, min_savings)
     fresh: set[str] | None = None
     if refresh:
-        fresh = _run(ledger, default_rules() if rules is None else rules)
+        fresh = _run(ledger, default_rules() if rules is None else rules, notes)
     out = []
     for row in store.select(ledger.con):
         tracked = row["status"] in ("accepted", "done")
@@ -96,11 +97,15 @@ def recommend(
     return ranked(out)
 
 
-def _run(ledger: Ledger, rules: Sequence[Rule]) -> set[str]:
+def _run(ledger: Ledger, rules: Sequence[Rule], notes: list[str] | None) -> set[str]:
     """Run the rules, weigh by track record, store; the ids found."""
     found: dict[str, Recommendation] = {}
     for rule in rules:
-        for rec in rule(ledger):
+        result = rule(ledger)
+        recs, said = result if isinstance(result, tuple) else (result, [])
+        if notes is not None:
+            notes.extend(said)
+        for rec in recs:
             if (
                 rec.id not in found
                 or rec.expected_monthly_savings > found[rec.id].expected_monthly_savings
