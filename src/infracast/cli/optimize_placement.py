@@ -23,7 +23,7 @@ from infracast.cli.common import (
 from infracast.cli.render import OutputFormat, render
 from infracast.control.optimizing._placement import PlacementInfeasibleError
 from infracast.control.optimizing._placement import placement as place
-from infracast.optimize.placement_plan import PlacementResult
+from infracast.optimize.placement_result import PlacementResult
 
 COLUMNS = [
     "workload",

@@ -39,7 +39,8 @@ from infracast.optimize.commitment_plan import (
 )
 from infracast.optimize.exceptions import InfeasibleError, OptimizeError
 from infracast.optimize.placement_inputs import BudgetCap, Offer, Workload, offers_from_price_book
-from infracast.optimize.placement_plan import Assignment, PlacementResult, placement
+from infracast.optimize.placement_plan import placement
+from infracast.optimize.placement_result import Assignment, PlacementResult
 from infracast.optimize.resource_lp import Project, Resource, ResourcePlan, resources
 from infracast.optimize.scenarios import DemandScenarios
 

@@ -31,7 +31,9 @@ came from.
   accelerators without a published TDP (Google's TPUs) are left out, said in the
   assumptions.
 
-An infeasible input raises :class:`PlacementInfeasibleError` (an ``InfeasibleError`` that
+The ledger side lives in :mod:`infracast.control.optimizing.placement_ledger` (its queries
+in :mod:`infracast.analytics.placement_usage`). An infeasible input raises
+:class:`PlacementInfeasibleError` (an ``InfeasibleError`` that
 carries the inputs' hash; its :meth:`~PlacementInfeasibleError.to_dict` is the ``--format
 json`` answer of the command).
 """
@@ -39,23 +41,18 @@ json`` answer of the command).
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
-
 from infracast.analytics.carbon import DEFAULT_PUE
-from infracast.analytics.commitments import commitment_utilization
-from infracast.analytics.dimensions import dimension
-from infracast.analytics.movers import latest_complete
-from infracast.analytics.periods import Period, parse_period
-from infracast.analytics.scope import in_scope, to_rows, to_value
-from infracast.catalog import PriceSelection, accelerator, canonical_provider, find_accelerator
+from infracast.catalog import PriceSelection, accelerator
 from infracast.catalog.carbon import grid_intensity, provider_pue
+from infracast.control.optimizing.placement_ledger import (
+    ledger_commitments,
+    ledger_period,
+    ledger_workloads,
+)
 from infracast.control.optimizing.tables import read_table
 from infracast.errors import did_you_mean
 from infracast.estimate.carbon import kg_per_instance_hour
@@ -65,15 +62,15 @@ from infracast.optimize.placement_model import (
     DEFAULT_EGRESS_PER_GB,
     DEFAULT_SPOT_INTERRUPTIONS_PER_HOUR,
 )
-from infracast.optimize.placement_plan import PlacementResult, inputs_hash
+from infracast.optimize.placement_plan import inputs_hash
 from infracast.optimize.placement_plan import placement as place
+from infracast.optimize.placement_result import PlacementResult
 from infracast.settings import load_settings
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
 
 BOOK_PRICINGS = ("on_demand", "spot")
-_HOURS = {"hour", "hours", "hr", "hrs", "h"}
 
 
 MOVE_TO: tuple[str, ...] = ("used", "same", "any")
@@ -149,7 +146,7 @@ def placement(
             hint="Give --ledger FILE, or leave out --month.",
             field="month",
         )
-    period = _period(ledger, month) if ledger is not None else None
+    period = ledger_period(ledger, month) if ledger is not None else None
     current: list[Offer] = []
     if workloads is not None:
         ws = read_table(Path(workloads), Workload, what="the workloads file", key="workloads")
@@ -290,220 +287,3 @@ def book_offers(
         else {a for w in workloads for a in w.accelerators}
     )
     return offers_from_price_book(options, wanted)
-
-
-def ledger_workloads(
-    ledger: Ledger, period: Period, notes: list[str], move_to: str = "used"
-) -> tuple[list[Workload], list[Offer]]:
-    """The cloud GPU workloads of ``period`` and each one's current (observed) offer, free to
-    move to the providers ``move_to`` names (see :func:`placement`)."""
-    charges = ledger.ibis().table("charges")
-    rows = to_rows(gpu_resources(charges, period.start, period.end))
-    used = sorted({canonical_provider(r["provider"]) for r in rows if r["provider"]})
-    month = period.start.strftime("%Y-%m")
-    workloads: list[Workload] = []
-    current: list[Offer] = []
-    skipped: list[str] = []
-    for row in rows:
-        found = find_accelerator(row["gpu_type"] or "")
-        gpus = row["gpus"] or 0.0
-        if found is None or gpus < 1 or not float(gpus).is_integer():
-            skipped.append(f"{row['resource']} ({row['gpu_type'] or 'no GPU type'}, {gpus:g} GPUs)")
-            continue
-        hours = row["gpu_hours"] / gpus
-        name = f"observed/{row['resource']}"
-        current.append(
-            Offer(
-                offer=name,
-                provider=canonical_provider(row["provider"] or "(unknown)"),
-                region=row["region"],
-                accelerator=found.name,
-                gpus_per_instance=int(gpus),
-                price_per_hour=float(Decimal(row["cost"] or 0) / Decimal(repr(hours))),
-                # a spot instance stays spot (only interruptible work may take it), its
-                # interruptions already in what it paid: rate 0 adds no rework
-                pricing="spot" if row["spot"] else "observed",
-                interruption_rate_per_hour=0.0 if row["spot"] else None,
-                capacity_instances=1,
-                currency=row["currency"],
-            )
-        )
-        workloads.append(
-            Workload(
-                workload=row["resource"],
-                gpus=int(gpus),
-                hours=hours,
-                accelerators=(found.name,),
-                interruptible=bool(row["spot"]),
-                providers=_allowed(move_to, used, row["provider"]),
-                team=row["team"],
-                current_offer=name,
-            )
-        )
-    if not workloads:
-        raise OptimizeError(
-            f"the ledger holds no cloud GPU usage to place in {month}"
-            + (f" (left out: {', '.join(skipped[:5])})" if skipped else "")
-            + ".",
-            hint="Choose another --month, or give a workloads file.",
-            field="month",
-        )
-    notes.append(
-        f"workloads: the ledger's cloud GPU resources with usage in {month}, each on its own "
-        "accelerator for Σ x_gpu_hours / x_gpu_count hours, all at once, in any region (the "
-        "ledger holds no data residency); interruptible when it ran on spot (PricingCategory "
-        "Dynamic)"
-    )
-    notes.append(
-        {
-            "used": f"workloads may move to the providers the ledger buys GPUs from: "
-            f"{', '.join(used)} (move_to any: every provider of the price book)",
-            "same": "each workload stays with its own provider (move_to same)",
-            "any": "workloads may move to any provider of the price book (move_to any)",
-        }[move_to]
-    )
-    notes.append(
-        "current offers: what each resource paid, Σ EffectiveCost / instance-hours (amortized "
-        "commitments included), pricing observed (spot for a spot resource, which only "
-        "interruptible work may take, its interruptions already paid for), capacity its one "
-        "instance"
-    )
-    notes.append("on-premises GPUs (asset charges) are owned, not placed: not workloads")
-    if skipped:
-        notes.append(
-            f"left out (GPU type not in the catalog, or not whole GPUs): {', '.join(skipped[:5])}"
-            + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
-        )
-    return workloads, current
-
-
-def _allowed(move_to: str, used: list[str], own: str | None) -> tuple[str, ...]:
-    """The providers a ledger workload may run on (empty: any)."""
-    if move_to == "any":
-        return ()
-    if move_to == "same" and own:
-        return (canonical_provider(own),)
-    return tuple(used)
-
-
-def gpu_resources(charges: ir.Table, start: datetime, end: datetime) -> ir.Table:
-    """Per cloud resource with GPU-hours on Usage rows in ``[start, end)``: its provider,
-    region, currency, GPU type and count, GPU-hours, effective cost, team and whether it ran
-    on spot (the Unused rows of commitments are not usage of a resource)."""
-    rows = in_scope(charges, start, end)
-    rows = rows.filter(
-        (rows.ChargeCategory == "Usage")
-        & (rows.x_gpu_hours > 0)
-        & (rows.x_source == "focus")
-        & rows.ResourceId.nullif("").notnull()
-        & (rows.CommitmentDiscountStatus != "Unused").fill_null(True)
-    )
-    out = rows.group_by(
-        resource=rows.ResourceId,
-        provider=dimension(rows, "provider"),
-        region=dimension(rows, "region"),
-        currency=rows.BillingCurrency,
-    ).aggregate(
-        gpu_type=rows.x_gpu_type.nullif("").mode(),
-        gpus=rows.x_gpu_count.max(),
-        gpu_hours=rows.x_gpu_hours.sum(),
-        cost=rows.EffectiveCost.sum(),
-        team=rows.x_team.nullif("").mode(),
-        spot=(rows.PricingCategory == "Dynamic").fill_null(False).any(),
-    )
-    return out.order_by(["resource", "currency"])
-
-
-def covered_usage(charges: ir.Table, start: datetime, end: datetime) -> ir.Table:
-    """Per commitment, the GPU usage it covered in ``[start, end)`` (its Used rows): GPU type,
-    GPUs per instance, region, instance-hours and effective cost."""
-    rows = in_scope(charges, start, end)
-    rows = rows.filter(
-        (rows.ChargeCategory == "Usage")
-        & (rows.CommitmentDiscountStatus == "Used")
-        & (rows.x_gpu_hours > 0)
-        & (rows.x_gpu_count > 0)
-    )
-    return rows.group_by(commitment_id=rows.CommitmentDiscountId).aggregate(
-        gpu_type=rows.x_gpu_type.nullif("").mode(),
-        gpus=rows.x_gpu_count.max(),
-        region=dimension(rows, "region").mode(),
-        instance_hours=(rows.x_gpu_hours / rows.x_gpu_count).sum(),
-        cost=rows.EffectiveCost.sum(),
-    )
-
-
-def ledger_commitments(ledger: Ledger, period: Period, notes: list[str]) -> list[Offer]:
-    """The commitments with unused capacity in ``period`` as offers at zero marginal cost."""
-    usage = commitment_utilization(ledger, start=period.start, end=period.end)
-    unused = [
-        c
-        for c in usage.commitments
-        if (c["unused_cost"] or 0) > 0 or (c["unused_quantity"] or 0) > 0
-    ]
-    if not unused:
-        return []
-    charges = ledger.ibis().table("charges")
-    covered = {
-        r["commitment_id"]: r for r in to_rows(covered_usage(charges, period.start, period.end))
-    }
-    hours = (period.end - period.start).total_seconds() / 3600
-    out: list[Offer] = []
-    left: list[str] = []
-    for c in unused:
-        cid, cover = c["commitment_id"], covered.get(c["commitment_id"])
-        found = find_accelerator((cover or {}).get("gpu_type") or "")
-        gpus = float((cover or {}).get("gpus") or 0)
-        if cover is None or found is None or gpus < 1 or not gpus.is_integer():
-            left.append(f"{cid} (covered no GPU usage of a known type)")
-            continue
-        rate = float(cover["cost"] or 0) / cover["instance_hours"]
-        if (c["unit"] or "").strip().lower() in _HOURS and c["unused_quantity"] is not None:
-            idle = float(c["unused_quantity"])
-        elif rate > 0:
-            idle = float(c["unused_cost"]) / rate
-        else:
-            left.append(f"{cid} (no price to turn its unused cost into hours)")
-            continue
-        capacity = math.floor(idle / hours + 1e-9)
-        if capacity < 1:
-            left.append(f"{cid} ({idle:,.0f} instance-hours unused: under one instance all month)")
-            continue
-        out.append(
-            Offer(
-                offer=f"committed/{cid}",
-                provider=canonical_provider(c["provider"] or "(unknown)"),
-                region=cover["region"],
-                accelerator=found.name,
-                gpus_per_instance=int(gpus),
-                price_per_hour=rate,
-                pricing="committed",
-                capacity_instances=capacity,
-                committed=True,
-                currency=c["currency"],
-            )
-        )
-    if out:
-        notes.append(
-            "committed offers: the ledger's commitments with unused capacity, free at the "
-            "margin; accelerator, instance size and region of the GPU usage each covered; "
-            f"capacity floor(unused instance-hours / {hours:g} h), unused instance-hours its "
-            "unused quantity in hours, else unused cost / effective price per instance-hour"
-        )
-    if left:
-        notes.append(f"commitments with unused capacity not offered: {', '.join(left[:5])}")
-    return out
-
-
-def _period(ledger: Ledger, month: str | None) -> Period:
-    """The month named, else the last complete month of the ledger's charges."""
-    if month is not None:
-        return parse_period(month, "month")
-    charges = ledger.ibis().table("charges")
-    if to_value(charges.count()) == 0:
-        raise OptimizeError(
-            "the ledger holds no charges: no GPU workloads or commitments to read.",
-            hint="Ingest a bill first (infracast ingest FILE), or give a workloads file.",
-            field="ledger",
-        )
-    return latest_complete(charges, "month")
