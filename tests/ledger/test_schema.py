@@ -21,6 +21,7 @@ PLAN_TABLES = {
 }
 FORECAST_TABLES = {"forecasts", "forecast_points", "anomalies"}
 RECOMMEND_TABLES = {"recommendations", "bucket_stats"}
+USER_TABLES = {"users", "api_tokens"}
 
 
 def _tables(ledger: Ledger) -> set[str]:
@@ -34,9 +35,17 @@ def _version(ledger: Ledger) -> int:
     return int(row[0])
 
 
+def _back_to_version_5(ledger: Ledger) -> None:
+    """Turn a new ledger back into what infracast wrote at schema version 5: no users."""
+    for table in USER_TABLES:
+        ledger.con.execute(f"DROP TABLE {table}")
+    ledger.con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+
+
 def _back_to_version_4(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 4: no
     recommendations, no bucket statistics."""
+    _back_to_version_5(ledger)
     for table in RECOMMEND_TABLES:
         ledger.con.execute(f"DROP TABLE {table}")
     ledger.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -96,8 +105,8 @@ def _back_to_version_1(ledger: Ledger) -> None:
 
 
 def test_a_new_ledger_has_the_plan_tables_at_the_current_version(ledger: Ledger) -> None:
-    assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES | RECOMMEND_TABLES
-    assert _version(ledger) == SCHEMA_VERSION == 5
+    assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES | RECOMMEND_TABLES | USER_TABLES
+    assert _version(ledger) == SCHEMA_VERSION == 6
 
 
 def test_a_version_4_ledger_gains_the_recommendation_tables_and_keeps_its_forecasts(
@@ -112,7 +121,7 @@ def test_a_version_4_ledger_gains_the_recommendation_tables_and_keeps_its_foreca
         assert not _tables(ledger) & RECOMMEND_TABLES
     with Ledger.open(path) as ledger:
         assert _tables(ledger) >= RECOMMEND_TABLES
-        assert _version(ledger) == 5
+        assert _version(ledger) == SCHEMA_VERSION
         assert ledger.con.execute("SELECT sum(yhat) FROM forecast_points").fetchone() == (2.5,)
 
 

@@ -32,6 +32,9 @@ settings, training window, horizon, interval levels, backtest errors, time) with
 its ``forecast_points``, and ``anomalies`` (each flagged point once per scope,
 with its drivers and when it was alerted).
 
+Migration 6 (issue 15): ``users`` (name, role, optional team scope, argon2 password hash)
+and ``api_tokens`` (each token stored only as a hash, with its public prefix as id).
+
 Migration 5 (issue 14): ``recommendations`` (each recommendation once per id, a hash
 of its kind and scope, with its evidence, savings, status and, once accepted, when the
 change took effect and the scope's monthly cost before it) and ``bucket_stats`` (object
@@ -54,7 +57,7 @@ from infracast.ledger.fingerprint import backfill_sql, stamp
 from infracast.vocabulary import focus_spec
 from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -407,6 +410,24 @@ _MIGRATIONS: dict[int, list[str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             as_of DATE NOT NULL,
             source VARCHAR NOT NULL,           -- the file it came from
             PRIMARY KEY (bucket, prefix, as_of)
+        )""",
+    ],
+    6: [
+        """CREATE TABLE users (
+            name VARCHAR NOT NULL PRIMARY KEY,
+            role VARCHAR NOT NULL,             -- viewer | editor | admin
+            team VARCHAR,                      -- the team whose rows alone it sees (NULL: all)
+            password_hash VARCHAR,             -- argon2id, NULL without a password
+            created_at TIMESTAMP NOT NULL,
+            revoked_at TIMESTAMP               -- set: it can no longer sign in or use tokens
+        )""",
+        """CREATE TABLE api_tokens (
+            token_id VARCHAR NOT NULL PRIMARY KEY,  -- the token's public prefix
+            name VARCHAR NOT NULL,             -- the user it acts as
+            token_hash VARCHAR NOT NULL,       -- SHA-256 of the whole token; never the token
+            created_at TIMESTAMP NOT NULL,
+            last_used_at TIMESTAMP,
+            revoked_at TIMESTAMP
         )""",
     ],
 }
