@@ -201,3 +201,6 @@ CONTRACTS.append(
 from tests.recommend.contracts import RECOMMEND_CONTRACTS  # noqa: E402
 
 CONTRACTS += RECOMMEND_CONTRACTS
+from tests.control.users_contracts import USERS_CONTRACTS  # noqa: E402
+
+CONTRACTS += USERS_CONTRACTS

@@ -28,6 +28,8 @@ from infracast.cli.ingest import ingest, ingests
 from infracast.cli.optimize import app as optimize_app
 from infracast.cli.recommend import app as recommend_app
 from infracast.cli.report import report
+from infracast.cli.serve import serve
+from infracast.cli.users import app as users_app
 from infracast.cli.utilization import utilization
 from infracast.errors import InfracastError, InterruptError
 
@@ -58,9 +60,11 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(optimize_app, name="optimize")
 app.add_typer(recommend_app, name="recommend")
 app.add_typer(buckets_app, name="buckets")
+app.add_typer(users_app, name="users")
 app.command()(anomalies)
 app.command()(commitments)
 app.command()(utilization)
+app.command()(serve)
 app.command()(report)
 
 

@@ -1,0 +1,85 @@
+"""The API's one error shape, in one place: every 4xx and 5xx answer is
+
+    {"error": "QueryError", "message": "...", "hint": "...", ...}
+
+the library's own :meth:`infracast.errors.InfracastError.to_dict` (``field``, ``file`` and
+``row`` where they apply), with the HTTP status the error class names (``http_status``).
+Requests FastAPI refuses (a missing or malformed parameter: 422; an unknown route: 404; a
+method the route does not take: 405) get the same shape, and so does any other exception:
+500, ``InternalError``, with no stack trace (it goes to the server's log only).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from infracast.cli.render import to_json
+from infracast.errors import InfracastError
+
+log = logging.getLogger("infracast.server")
+
+_HTTP_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    413: "PayloadTooLarge",
+    429: "TooManyRequests",
+}
+
+
+def error_body(error: str, message: str, hint: str | None, **extra: Any) -> dict[str, Any]:
+    """The one shape: ``error``, ``message``, ``hint``, then what applies."""
+    return {"error": error, "message": message, "hint": hint, **extra}
+
+
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """``value`` as the CLI prints it with ``--format json`` (exact decimals)."""
+    return Response(to_json(value) + "\n", status, headers=headers, media_type="application/json")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the one shape."""
+
+    @app.exception_handler(InfracastError)
+    async def library_error(request: Request, exc: InfracastError) -> Response:
+        status = int(getattr(exc, "http_status", 400))
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return json_response(exc.to_dict(), status, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body"))
+        message = f"{where or 'the request'}: {first.get('msg', 'is not valid')}"
+        return json_response(
+            error_body("ValidationError", message, "see the parameters in /api/v1/docs",
+                       field=where or None),
+            422,
+        )  # fmt: skip
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
+        message = (
+            f"no route {request.method} {request.url.path}"
+            if exc.status_code == 404
+            else str(exc.detail)
+        )
+        return json_response(error_body(name, message, "see /api/v1/docs"), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return json_response(
+            error_body("InternalError", "the server could not answer this request",
+                       "the server's log has the details; try again or report it"),
+            500,
+        )  # fmt: skip

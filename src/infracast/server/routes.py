@@ -1,0 +1,136 @@
+"""The routes of ``/api/v1``: each a few lines over the library function its CLI command
+calls, answering exactly what the command prints with ``--format json``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from infracast import analytics
+from infracast.recommend import recommend
+from infracast.server.app import LedgerDep, UserDep, with_scope
+from infracast.server.errors import json_response
+
+router = APIRouter()
+
+FromQuery = Annotated[
+    str | None, Query(alias="from", description="Start, inclusive (YYYY-MM-DD or ISO time, UTC).")
+]
+ToQuery = Annotated[str | None, Query(description="End, exclusive (YYYY-MM-DD or ISO time).")]
+FilterQuery = Annotated[
+    list[str] | None, Query(alias="filter", description="DIMENSION=VALUE[,VALUE...]; repeat.")
+]
+
+
+@router.get("/health", tags=["server"])
+def health(user: UserDep) -> Response:
+    """The server answers, and as whom."""
+    return json_response({"status": "ok", "user": user.name, "role": user.role,
+                          "team": user.team})  # fmt: skip
+
+
+@router.get("/costs", tags=["costs"])
+def costs(
+    user: UserDep,
+    ledger: LedgerDep,
+    by: Annotated[str, Query(description="Dimensions, comma-separated: team,month")] = "",
+    start: FromQuery = None,
+    end: ToQuery = None,
+    filters: FilterQuery = None,
+    metric: Literal["effective", "billed"] = "effective",
+    top: Annotated[int | None, Query(ge=1)] = None,
+    with_carbon: bool = False,
+) -> Response:
+    """`infracast costs`: cost totals and breakdowns by any dimension (a scoped user: its
+    team's rows only)."""
+    rows = analytics.costs(
+        ledger, by=by, start=start, end=end, filters=with_scope(user, filters),
+        metric=metric, top=top, with_carbon=with_carbon,
+    )  # fmt: skip
+    return json_response(rows)
+
+
+@router.get("/gpu", tags=["costs"])
+def gpu(
+    user: UserDep,
+    ledger: LedgerDep,
+    by: Annotated[str, Query(description="Dimensions, comma-separated.")] = "gpu_type",
+    start: FromQuery = None,
+    end: ToQuery = None,
+    filters: FilterQuery = None,
+    basis: Literal["effective", "billed"] = "effective",
+) -> Response:
+    """`infracast gpu`: GPU-hours, utilization, cost per useful GPU-hour and idle cost."""
+    rows = analytics.gpu_efficiency(
+        ledger, by=by, start=start, end=end, filters=with_scope(user, filters), basis=basis
+    )
+    return json_response(rows)
+
+
+@router.get("/movers", tags=["costs"])
+def movers(
+    user: UserDep,
+    ledger: LedgerDep,
+    by: Annotated[str, Query(description="Dimensions, comma-separated.")] = "service",
+    grain: Literal["day", "week", "month"] = "month",
+    period: Annotated[str | None, Query(description="A date inside the period.")] = None,
+    filters: FilterQuery = None,
+    metric: Literal["effective", "billed"] = "effective",
+    top: Annotated[int, Query(ge=1)] = 10,
+) -> Response:
+    """`infracast movers`: what changed most from one period to the one before it."""
+    result = analytics.top_movers(
+        ledger, by=by, grain=grain, period=period, n=top,
+        filters=with_scope(user, filters), metric=metric,
+    )  # fmt: skip
+    return json_response(result)
+
+
+@router.get("/savings", tags=["costs"])
+def savings(
+    user: UserDep,
+    ledger: LedgerDep,
+    by: Annotated[str, Query(description="Dimensions, comma-separated.")] = "",
+    start: FromQuery = None,
+    end: ToQuery = None,
+    filters: FilterQuery = None,
+) -> Response:
+    """`infracast savings`: what commitments, negotiated prices and credits saved."""
+    rows = analytics.savings(ledger, by=by, start=start, end=end, filters=with_scope(user, filters))
+    return json_response(rows)
+
+
+@router.get("/commitments", tags=["costs"])
+def commitments(
+    user: UserDep,
+    ledger: LedgerDep,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    filters: FilterQuery = None,
+    coverage: Literal["service", "provider"] = "service",
+) -> Response:
+    """`infracast commitments`: each commitment's utilization, and coverage."""
+    result = analytics.commitment_utilization(
+        ledger, start=start, end=end, filters=with_scope(user, filters), coverage=coverage
+    )
+    return json_response(result.to_dict())
+
+
+@router.get("/recommendations", tags=["recommendations"])
+def recommendations(
+    user: UserDep,
+    ledger: LedgerDep,
+    kind: str | None = None,
+    team: str | None = None,
+    min_savings: Annotated[float | None, Query(ge=0)] = None,
+    status: str = "active",
+) -> Response:
+    """`infracast recommend --stored`: the stored recommendations, ranked by monthly savings
+    (a scoped user: its team's only). Running the rules is a write: `POST` (to come)."""
+    if user.team is not None:
+        team = user.team
+    found = recommend(ledger, kind=kind, team=team, min_savings=min_savings, status=status,
+                      refresh=False)  # fmt: skip
+    return json_response([r.to_dict() for r in found])
