@@ -45,6 +45,9 @@ def _cli_json(cli: Callable[..., Ran], world: Path, *args: str) -> str:
         ("commitments?from=2026-01-01&to=2026-03-01", ("commitments", "--from", "2026-01-01",
                                                         "--to", "2026-03-01")),
         ("recommendations?status=all", ("recommend", "--stored", "--status", "all")),
+        ("ingests?limit=5", ("ingests", "--limit", "5")),
+        ("quarantine", ("quarantine", "list")),
+        ("quarantine?rows=true&limit=3", ("quarantine", "list", "--rows", "--limit", "3")),
         ("costs?by=service&filter=provider=AWS&top=2", ("costs", "--by", "service", "--filter",
                                                         "provider=AWS", "--top", "2")),
         ("costs?by=team&from=2026-02-01&to=2026-03-01&metric=billed",
@@ -154,6 +157,13 @@ def test_a_scoped_user_sees_only_its_teams_rows(tokens) -> None:
     # asking for another team's rows gives none, not theirs
     status, other = _as(tokens, "rui", "/api/v1/costs?by=team&filter=team=data")
     assert status == 200 and other == []
+
+
+def test_a_scoped_user_may_not_read_views_of_every_team(tokens) -> None:
+    for path in ("/api/v1/ingests", "/api/v1/quarantine"):
+        status, body = _as(tokens, "rui", path)
+        assert status == 403 and isinstance(body, dict) and body["error"] == "ForbiddenError"
+        assert _as(tokens, "ada", path)[0] == 200
 
 
 def test_health_says_who_the_request_acts_as(tokens) -> None:

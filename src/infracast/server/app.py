@@ -127,6 +127,17 @@ def principal(
 UserDep = Annotated[Principal, Depends(principal)]
 
 
+def unscoped(user: Principal, what: str) -> None:
+    """Refuse a user scoped to a team a view that holds every team's rows (403)."""
+    if user.team is not None:
+        from infracast.control.users import ForbiddenError
+
+        raise ForbiddenError(
+            f"{what} holds every team's rows; {user.name} sees only {user.team}'s",
+            hint="ask an unscoped user, or read your team's costs at /api/v1/costs",
+        )
+
+
 def with_scope(user: Principal, filters: list[str] | None) -> list[str]:
     """The request's filters and, for a scoped user, its team's."""
     return [*(filters or []), *user.scope()]
