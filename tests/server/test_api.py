@@ -46,12 +46,14 @@ def _cli_json(cli: Callable[..., Ran], world: Path, *args: str) -> str:
                                                         "--to", "2026-03-01")),
         ("recommendations?status=all", ("recommend", "--stored", "--status", "all")),
         ("ingests?limit=5", ("ingests", "--limit", "5")),
+        ("showback?from=2026-01-01&to=2026-03-01", ("showback", "--from", "2026-01-01", "--to",
+                                                     "2026-03-01")),
         ("quarantine", ("quarantine", "list")),
         ("quarantine?rows=true&limit=3", ("quarantine", "list", "--rows", "--limit", "3")),
         ("costs?by=service&filter=provider=AWS&top=2", ("costs", "--by", "service", "--filter",
                                                         "provider=AWS", "--top", "2")),
-        ("costs?by=team&from=2026-02-01&to=2026-03-01&metric=billed",
-         ("costs", "--by", "team", "--from", "2026-02-01", "--to", "2026-03-01", "--metric",
+        ("costs?by=team&from=2026-01-01&to=2026-02-01&metric=billed",
+         ("costs", "--by", "team", "--from", "2026-01-01", "--to", "2026-02-01", "--metric",
           "billed")),
     ],
 )  # fmt: skip
@@ -157,6 +159,17 @@ def test_a_scoped_user_sees_only_its_teams_rows(tokens) -> None:
     # asking for another team's rows gives none, not theirs
     status, other = _as(tokens, "rui", "/api/v1/costs?by=team&filter=team=data")
     assert status == 200 and other == []
+
+
+def test_a_scoped_user_sees_its_own_showback_line(tokens) -> None:
+    status, every = _as(tokens, "ada", "/api/v1/showback")
+    assert status == 200 and isinstance(every, dict)
+    status, mine = _as(tokens, "rui", "/api/v1/showback")
+    assert status == 200 and isinstance(mine, dict)
+    assert {r["team"] for r in mine["rows"]} == {"research"}
+    assert mine["rows"] == [r for r in every["rows"] if r["team"] == "research"]
+    assert mine["totals"] == {r["currency"]: r["total"] for r in mine["rows"]}  # one currency
+    assert "scoped to team research" in mine["notes"][-1]
 
 
 def test_a_scoped_user_may_not_read_views_of_every_team(tokens) -> None:

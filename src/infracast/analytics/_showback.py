@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Literal
@@ -72,6 +72,16 @@ class Showback:
             {**r, "team": r["team"] if r["team"] is not None else r["line"].replace("_", " ")}
             for r in self.rows
         ]
+
+    def for_team(self, team: str) -> Showback:
+        """Only ``team``'s lines, its totals the sum of them: what a user scoped to the team
+        may see (the shares of shared and GPU cost it carries stay as computed over all)."""
+        rows = [r for r in self.rows if r["team"] == team]
+        totals: dict[str, Decimal] = {}
+        for r in rows:
+            totals[r["currency"]] = totals.get(r["currency"], Decimal(0)) + r["total"]
+        note = f"scoped to team {team}: other teams' lines and the unallocated lines left out"
+        return replace(self, rows=rows, totals=totals, notes=[*self.notes, note])
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``infracast showback --format json`` prints."""

@@ -21,7 +21,9 @@ router = APIRouter()
 FromQuery = Annotated[
     str | None, Query(alias="from", description="Start, inclusive (YYYY-MM-DD or ISO time, UTC).")
 ]
-ToQuery = Annotated[str | None, Query(description="End, exclusive (YYYY-MM-DD or ISO time).")]
+ToQuery = Annotated[
+    str | None, Query(alias="to", description="End, exclusive (YYYY-MM-DD or ISO time, UTC).")
+]
 FilterQuery = Annotated[
     list[str] | None, Query(alias="filter", description="DIMENSION=VALUE[,VALUE...]; repeat.")
 ]
@@ -70,6 +72,24 @@ def gpu(
         ledger, by=by, start=start, end=end, filters=with_scope(user, filters), basis=basis
     )
     return json_response(rows)
+
+
+@router.get("/showback", tags=["costs"])
+def showback(
+    user: UserDep,
+    ledger: LedgerDep,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    split: Literal["proportional", "even"] = "proportional",
+    filters: FilterQuery = None,
+    basis: Literal["effective", "billed"] = "effective",
+) -> Response:
+    """`infracast showback`: each team's direct cost, GPU time held and share of shared cost
+    (a scoped user: its own line, the shares computed over every team)."""
+    result = analytics.showback(
+        ledger, start=start, end=end, split=split, filters=filters or [], basis=basis
+    )
+    return json_response(result if user.team is None else result.for_team(user.team))
 
 
 @router.get("/movers", tags=["costs"])
