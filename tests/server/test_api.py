@@ -9,7 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from infracast.server import create_app
-from tests.cli import small_company
+from tests.cli import (
+    contracts,  # noqa: F401 (the registry loads before the modules it lists)
+    small_company,
+)
 from tests.cli.conftest import Ran
 
 ERROR_KEYS = {"error", "message", "hint"}
@@ -66,6 +69,34 @@ def test_a_route_answers_exactly_what_its_command_prints(
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/json"
     assert answer.text == expected
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "args"),
+    [
+        ("training", {"params": "7B", "tokens": "100B", "accelerator": "H100"},
+         ("--params", "7B", "--tokens", "100B", "--accelerator", "H100")),
+        ("inference", {"params": "8B", "accelerator": "L4", "requests_per_second": 5,
+                       "input_tokens": 1000, "output_tokens": 200},
+         ("--params", "8B", "--accelerator", "L4", "--requests-per-second", "5",
+          "--input-tokens", "1000", "--output-tokens", "200")),
+    ],
+)  # fmt: skip
+def test_an_estimate_posted_is_the_estimate_the_cli_prints(
+    client: TestClient, cli: Callable[..., Ran], route: str, body: dict, args: tuple[str, ...]
+) -> None:
+    answer = client.post(f"/api/v1/estimates/{route}?provider=aws", json=body)
+    assert answer.status_code == 200, answer.text
+    ran = cli("estimate", route, *args, "--provider", "aws", "--format", "json")
+    assert ran.code == 0, ran.err
+    assert answer.text == ran.out
+
+
+def test_a_spec_with_an_unknown_field_is_422_naming_it(client: TestClient) -> None:
+    body = {"params": "7B", "tokens": "1T", "accelerator": "H100", "gpus": 8}
+    answer = client.post("/api/v1/estimates/training", json=body)
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "ValidationError" and answer.json()["field"] == "gpus"
 
 
 def test_a_library_error_keeps_its_shape_and_status(client: TestClient) -> None:
@@ -183,3 +214,53 @@ def test_health_says_who_the_request_acts_as(tokens) -> None:
     status, body = _as(tokens, "rui", "/api/v1/health")
     assert status == 200
     assert body == {"status": "ok", "user": "rui", "role": "viewer", "team": "research"}
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The recommend contracts' world (one storage finding, research's) with a viewer, an
+    editor and an editor scoped to the data team."""
+    from infracast.control.users import add_user, new_token
+    from infracast.ledger.connection import Ledger
+    from tests.recommend.contracts import found
+
+    found(tmp_path)
+    with Ledger.open(tmp_path / small_company.LEDGER) as led:
+        add_user(led, "vi", role="viewer")
+        add_user(led, "ed", role="editor")
+        add_user(led, "sam", role="editor", team="data")
+        return tmp_path, {name: new_token(led, name) for name in ("vi", "ed", "sam")}
+
+
+def _post(world: tuple[Path, dict[str, str]], who: str, path: str) -> tuple[int, object]:
+    root, found = world
+    with TestClient(create_app(root / small_company.LEDGER)) as client:
+        answer = client.post(path, headers={"Authorization": f"Bearer {found[who]}"})
+    return answer.status_code, answer.json()
+
+
+def test_only_an_editor_of_the_team_may_accept_a_recommendation(desk) -> None:
+    from tests.recommend.contracts import FOUND
+
+    path = f"/api/v1/recommendations/{FOUND}/accept?effective=2026-02-10"
+    status, body = _post(desk, "vi", path)
+    assert status == 403 and isinstance(body, dict) and "viewer" in body["message"]
+    status, body = _post(desk, "sam", path)
+    assert status == 403 and isinstance(body, dict) and "not data's" in body["message"]
+    status, body = _post(desk, "ed", path)
+    assert status == 200 and body == {
+        "id": FOUND, "kind": "storage_tier", "status": "accepted", "note": None,
+        "effective_from": "2026-02-10", "baseline_run_rate": None,
+    }  # fmt: skip
+    status, listed = _as(desk, "vi", "/api/v1/recommendations?status=accepted")
+    assert status == 200 and [r["id"] for r in listed] == [FOUND]  # type: ignore[union-attr]
+
+
+def test_a_refresh_runs_the_rules_for_an_editor(desk) -> None:
+    from tests.recommend.contracts import FOUND
+
+    assert _post(desk, "vi", "/api/v1/recommendations/refresh")[0] == 403
+    status, body = _post(desk, "ed", "/api/v1/recommendations/refresh")
+    assert status == 200 and [r["id"] for r in body] == [FOUND]  # type: ignore[union-attr]
+    status, body = _post(desk, "sam", "/api/v1/recommendations/refresh")
+    assert status == 200 and body == []  # the data team has no finding

@@ -127,6 +127,17 @@ def principal(
 UserDep = Annotated[Principal, Depends(principal)]
 
 
+def require(user: Principal, action: str) -> None:
+    """Refuse (403) a request whose role may not ``action`` (read, write or admin)."""
+    from infracast.control.users import ACTIONS, ForbiddenError
+
+    if user.role not in ACTIONS[action]:
+        raise ForbiddenError(
+            f"{user.name} is a {user.role}: it may not {action}",
+            hint=f"roles that may: {', '.join(ACTIONS[action])} (infracast users add)",
+        )
+
+
 def unscoped(user: Principal, what: str) -> None:
     """Refuse a user scoped to a team a view that holds every team's rows (403)."""
     if user.team is not None:

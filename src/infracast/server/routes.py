@@ -3,17 +3,26 @@ calls, answering exactly what the command prints with ``--format json``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from infracast import analytics
+from infracast import estimate as est
+from infracast.catalog import PriceSelection, PricingModel
 from infracast.cli.common import library_default
+from infracast.control.users import ForbiddenError
+from infracast.estimate import FinetuneSpec, InferenceSpec, TrainingSpec
+from infracast.ledger.connection import Ledger
 from infracast.ledger.quarantine import list_quarantine
 from infracast.ledger.records import ingests as ingests_
+from infracast.recommend import accept as accept_rec
+from infracast.recommend import dismiss as dismiss_rec
 from infracast.recommend import recommend
-from infracast.server.app import LedgerDep, UserDep, unscoped, with_scope
+from infracast.recommend.status import stored
+from infracast.server.app import LedgerDep, Principal, UserDep, require, unscoped, with_scope
 from infracast.server.errors import json_response
 
 router = APIRouter()
@@ -186,3 +195,76 @@ def quarantine(
     return json_response(
         list_quarantine(ledger, ingest_id=ingest, reason=reason, rows=rows, limit=limit)
     )
+
+
+ProviderQuery = Annotated[str | None, Query(description="Price on this provider only.")]
+PricingQuery = Annotated[PricingModel | None, Query(description="on_demand, spot, ...")]
+
+
+@router.post("/estimates/training", tags=["estimates"])
+def estimate_training(
+    user: UserDep, spec: TrainingSpec, provider: ProviderQuery = None, pricing: PricingQuery = None
+) -> Response:
+    """`infracast estimate training`: POST the spec (the same fields as --spec YAML), get
+    the estimate with its assumptions and price lines."""
+    selection = PriceSelection.of(provider=provider, pricing=pricing)
+    return json_response(est.training(spec, selection=selection).to_json())
+
+
+@router.post("/estimates/finetune", tags=["estimates"])
+def estimate_finetune(
+    user: UserDep, spec: FinetuneSpec, provider: ProviderQuery = None, pricing: PricingQuery = None
+) -> Response:
+    """`infracast estimate finetune`: POST the spec, get the estimate."""
+    selection = PriceSelection.of(provider=provider, pricing=pricing)
+    return json_response(est.finetune(spec, selection=selection).to_json())
+
+
+@router.post("/estimates/inference", tags=["estimates"])
+def estimate_inference(
+    user: UserDep, spec: InferenceSpec, provider: ProviderQuery = None, pricing: PricingQuery = None
+) -> Response:
+    """`infracast estimate inference`: POST the spec, get the serving estimate."""
+    selection = PriceSelection.of(provider=provider, pricing=pricing)
+    return json_response(est.inference(spec, selection=selection).to_json())
+
+
+@router.post("/recommendations/refresh", tags=["recommendations"])
+def recommendations_refresh(user: UserDep, ledger: LedgerDep) -> Response:
+    """`infracast recommend`: run the rules, store what they find, list it ranked (editors
+    and admins; a scoped user: its team's findings)."""
+    require(user, "write")
+    found = recommend(ledger, team=user.team)
+    return json_response([r.to_dict() for r in found])
+
+
+@router.post("/recommendations/{rec_id}/accept", tags=["recommendations"])
+def recommendation_accept(
+    user: UserDep,
+    ledger: LedgerDep,
+    rec_id: str,
+    effective: Annotated[date | None, Query(description="When the change took effect.")] = None,
+    note: str | None = None,
+) -> Response:
+    """`infracast recommend accept ID`: its savings are then measured from the ledger."""
+    _may_change(user, ledger, rec_id)
+    return json_response(accept_rec(ledger, rec_id, effective=effective, note=note).to_dict())
+
+
+@router.post("/recommendations/{rec_id}/dismiss", tags=["recommendations"])
+def recommendation_dismiss(
+    user: UserDep, ledger: LedgerDep, rec_id: str, note: str | None = None
+) -> Response:
+    """`infracast recommend dismiss ID`: later runs keep it dismissed."""
+    _may_change(user, ledger, rec_id)
+    return json_response(dismiss_rec(ledger, rec_id, note=note).to_dict())
+
+
+def _may_change(user: Principal, ledger: Ledger, rec_id: str) -> None:
+    """An editor or admin, and for a scoped user a recommendation of its own team."""
+    require(user, "write")
+    if user.team is not None and stored(ledger, rec_id)["team"] != user.team:
+        raise ForbiddenError(
+            f"recommendation {rec_id} is not {user.team}'s",
+            hint="a scoped user changes its own team's recommendations only",
+        )
