@@ -169,9 +169,10 @@ def resource_utilization(
     recent_days: float = DEFAULT_RECENT_DAYS,
     days: float = DEFAULT_DAYS,
     resources: Sequence[str] = (),
+    team: str | None = None,
 ) -> ResourceUtilization:
     """Utilization and monthly cost per resource (the module docstring), money as Decimal;
-    only the ``resources`` named, when some are.
+    only the ``resources`` named, when some are, and only ``team``'s, when given.
 
     Without ``start`` and ``end``: the last ``days`` of samples. With only one of them, the
     other is ``days`` away. A ledger without samples gives no rows.
@@ -197,6 +198,8 @@ def resource_utilization(
     if resources:
         joined = joined.filter(joined.resource_id.isin(list(resources)))
     rows = [_finish(row, lo, hi) for row in to_rows(joined)]
+    if team is not None:
+        rows = [r for r in rows if r["team"] == team]
     rows.sort(key=lambda r: (-(r["monthly_cost"] or Decimal(0)), r["resource_id"]))
     return ResourceUtilization(lo, hi, idle_threshold, recent_days, rows)
 

@@ -11,6 +11,11 @@ from fastapi.responses import Response
 
 from infracast import analytics
 from infracast import estimate as est
+from infracast.analytics.utilization import (
+    DEFAULT_DAYS,
+    DEFAULT_IDLE_THRESHOLD,
+    resource_utilization,
+)
 from infracast.catalog import PriceSelection, PricingModel
 from infracast.cli.common import library_default
 from infracast.control.users import ForbiddenError
@@ -118,6 +123,24 @@ def movers(
         filters=with_scope(user, filters), metric=metric,
     )  # fmt: skip
     return json_response(result)
+
+
+@router.get("/utilization", tags=["costs"])
+def utilization(
+    user: UserDep,
+    ledger: LedgerDep,
+    resource: Annotated[list[str] | None, Query(description="Only these; repeat.")] = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    idle_threshold: Annotated[float, Query(gt=0, le=1)] = DEFAULT_IDLE_THRESHOLD,
+    days: Annotated[float, Query(gt=0)] = DEFAULT_DAYS,
+) -> Response:
+    """`infracast utilization`: GPU utilization per resource (a scoped user: its team's)."""
+    result = resource_utilization(
+        ledger, start=start, end=end, idle_threshold=idle_threshold, days=days,
+        resources=resource or (), team=user.team,
+    )  # fmt: skip
+    return json_response(result.to_dict())
 
 
 @router.get("/savings", tags=["costs"])
