@@ -31,6 +31,9 @@ ROUTES: dict[tuple[str, ...], str] = {
     ("utilization",): "utilization",
     ("ingests",): "ingests",
     ("quarantine", "list"): "quarantine",
+    ("budget", "list"): "budgets",
+    ("budget", "status"): "budgets/status",
+    ("budget", "alerts"): "budgets/alerts",
 }
 ALIASES = {"from": "from", "to": "to", "n": "top"}
 
@@ -58,7 +61,8 @@ def _query(args: tuple[str, ...]) -> list[tuple[str, str]]:
     return out
 
 
-ROUTED = [c for c in CONTRACTS if _routed(c) is not None and not c.writes and not c.env]
+# a contract that writes runs on a world of its own here too (make_world copies it)
+ROUTED = [c for c in CONTRACTS if _routed(c) is not None and not c.env]
 
 
 def test_the_routed_contracts_cover_every_route() -> None:

@@ -18,6 +18,7 @@ from infracast.analytics.utilization import (
 )
 from infracast.catalog import PriceSelection, PricingModel
 from infracast.cli.common import library_default
+from infracast.control import budget_alerts, budget_status, list_budgets
 from infracast.control.users import ForbiddenError
 from infracast.estimate import FinetuneSpec, InferenceSpec, TrainingSpec
 from infracast.ledger.connection import Ledger
@@ -189,6 +190,39 @@ def recommendations(
     found = recommend(ledger, kind=kind, team=team, min_savings=min_savings, status=status,
                       refresh=False)  # fmt: skip
     return json_response([r.to_dict() for r in found])
+
+
+@router.get("/budgets", tags=["budgets"])
+def budgets(user: UserDep, ledger: LedgerDep) -> Response:
+    """`infracast budget list`: every budget with its scope, period and thresholds (every
+    team's budgets: not for a user scoped to one team)."""
+    unscoped(user, "the budget list")
+    return json_response([b.to_dict() for b in list_budgets(ledger)])
+
+
+@router.get("/budgets/status", tags=["budgets"])
+def budgets_status(
+    user: UserDep,
+    ledger: LedgerDep,
+    name: str | None = None,
+    as_of: Annotated[str | None, Query(description="Count spend before this instant.")] = None,
+    method: Literal["forecast", "run_rate"] = "forecast",
+) -> Response:
+    """`infracast budget status --no-notify`: actual and forecast spend of each budget, its
+    variance and status; alerts crossed are raised (stored once), never posted from here."""
+    unscoped(user, "the budget status")
+    found = budget_status(ledger, name, as_of=as_of, notify=False, method=method)
+    return json_response([s.to_dict() for s in found])
+
+
+@router.get("/budgets/alerts", tags=["budgets"])
+def budgets_alerts(
+    user: UserDep, ledger: LedgerDep, budget: str | None = None, undelivered: bool = False
+) -> Response:
+    """`infracast budget alerts`: the alerts raised, oldest first."""
+    unscoped(user, "the budget alerts")
+    result = budget_alerts(ledger, budget, undelivered=undelivered)
+    return json_response([a.to_dict() for a in result.alerts])
 
 
 @router.get("/ingests", tags=["data"])
