@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck install bench clean golden
+.PHONY: demo serve test lint typecheck install bench clean golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/infracast demo run
+
+# The JSON API on the demo company's ledger (make demo prints a token for it).
+serve: $(STAMP)
+	$(BIN)/infracast serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -187,6 +188,18 @@ def test_demo_run_ingests_prints_the_overview_and_writes_the_summary(
     # the optimize section: the top placement moves and the commitment to buy, with savings
     assert "Where last month's cloud GPUs could have run" in ran.err
     assert "Commitments for H100 demand" in ran.err and "saves" in ran.err
+    # the recommendations, ranked with their total, and a token that opens the API
+    assert "Recommendations (infracast recommend)" in ran.err
+    assert "Total expected savings" in ran.out
+    token = re.search(r"^(ifc_[0-9a-f]{8}_\S+)$", ran.out, re.MULTILINE)
+    assert token is not None, ran.out[-500:]
+    from fastapi.testclient import TestClient
+
+    from infracast.server import create_app
+
+    with TestClient(create_app(tmp_path / "l.duckdb")) as client:
+        answer = client.get("/api/v1/health", headers={"Authorization": f"Bearer {token.group(1)}"})
+    assert answer.json() == {"status": "ok", "user": "demo", "role": "editor", "team": None}
     assert (tmp_path / "s.html").exists()
     costs = json.loads(
         cli("costs", "--by", "source", "-l", str(tmp_path / "l.duckdb"), "-f", "json").out

@@ -22,7 +22,7 @@ from infracast.control.forecasting import forecast as forecast_series
 from infracast.control.optimizing import commitments as plan_commitments
 from infracast.control.optimizing import placement as place_workloads
 from infracast.demo import generate as generate_demo
-from infracast.demo.control import DemoControl
+from infracast.demo.control import DEMO_USER, DemoControl, demo_token
 from infracast.demo.run import DemoRun, run_demo
 from infracast.errors import InfracastError
 from infracast.recommend import recommend
@@ -135,6 +135,7 @@ def run(
     _outlook(ledger)
     _savings(ledger)
     _recommendations(ledger)
+    _api(ledger)
     err.print(f"\nWrote {result.summary}: open it in a browser.")
     err.print(
         "Next: infracast costs --by team,month · infracast gpu --by team · "
@@ -249,6 +250,24 @@ def _recommendations(ledger: Path | None) -> None:
     err.print(
         "Next: infracast recommend --format json (evidence, the command that reproduces each) "
         "· infracast recommend accept ID · infracast recommend realized · docs/recommend.md"
+    )
+
+
+def _api(ledger: Path | None) -> None:
+    """How to reach the JSON API on the demo company, with a new token of its demo user."""
+    with open_ledger(ledger) as led:
+        token = demo_token(led)
+    where = f" --ledger {ledger}" if ledger else ""
+    err.print(
+        f"\n[bold]The JSON API (infracast serve{where}, or make serve)[/bold]: the demo "
+        f"user {DEMO_USER} (an editor) has this new token, shown once:"
+    )
+    out.print(token, highlight=False)
+    err.print(
+        'curl -H "Authorization: Bearer TOKEN" '
+        '"http://127.0.0.1:8000/api/v1/costs?by=team,month" · docs at '
+        "http://127.0.0.1:8000/api/v1/docs · docs/server.md",
+        highlight=False,
     )
 
 

@@ -82,3 +82,16 @@ def setup_control(ledger: Ledger) -> DemoControl:
         projects=tuple(d.project for d in projects),
         plan=plan["name"],
     )
+
+
+DEMO_USER = "demo"
+
+
+def demo_token(ledger: Ledger) -> str:
+    """A new API token for the demo company's editor ``demo`` (added on the first run):
+    what ``make demo`` prints for reaching ``infracast serve``."""
+    from infracast.control.users import add_user, list_users, new_token
+
+    if all(u.name != DEMO_USER for u in list_users(ledger)):
+        add_user(ledger, DEMO_USER, role="editor")
+    return new_token(ledger, DEMO_USER)
