@@ -34,6 +34,10 @@ ROUTES: dict[tuple[str, ...], str] = {
     ("budget", "list"): "budgets",
     ("budget", "status"): "budgets/status",
     ("budget", "alerts"): "budgets/alerts",
+    ("project", "list"): "projects",
+    ("project", "status"): "projects/{}/status",  # the command's argument: a path segment
+    ("plan", "list"): "plans",
+    ("plan", "compare"): "plans/compare?name",  # the argument: this query parameter
 }
 ALIASES = {"from": "from", "to": "to", "n": "top"}
 
@@ -42,8 +46,16 @@ def _routed(contract: Contract) -> tuple[str, list[tuple[str, str]]] | None:
     words = tuple(a for a in contract.args if not a.startswith("-"))[:2]
     for size in (2, 1):
         route = ROUTES.get(words[:size])
-        if route is not None:
-            return route, _query(contract.args[size:])
+        if route is None:
+            continue
+        rest = contract.args[size:]
+        if "{}" in route or "?" in route:  # the command takes one argument first
+            argument, rest = rest[0], rest[1:]
+            if "{}" in route:
+                return route.format(argument), _query(rest)
+            route, name = route.split("?")
+            return route, [(name, argument), *_query(rest)]
+        return route, _query(rest)
     return None
 
 
@@ -66,7 +78,12 @@ ROUTED = [c for c in CONTRACTS if _routed(c) is not None and not c.env]
 
 
 def test_the_routed_contracts_cover_every_route() -> None:
-    assert {_routed(c)[0] for c in ROUTED} == set(ROUTES.values())  # type: ignore[index]
+    routed = {ROUTES[w] for c in ROUTED for w in (_words(c, 2), _words(c, 1)) if w in ROUTES}
+    assert routed == set(ROUTES.values())
+
+
+def _words(contract: Contract, size: int) -> tuple[str, ...]:
+    return tuple(a for a in contract.args if not a.startswith("-"))[:size]
 
 
 @pytest.mark.golden

@@ -18,7 +18,16 @@ from infracast.analytics.utilization import (
 )
 from infracast.catalog import PriceSelection, PricingModel
 from infracast.cli.common import library_default
-from infracast.control import budget_alerts, budget_status, list_budgets
+from infracast.control import (
+    budget_alerts,
+    budget_status,
+    compare_plans,
+    list_budgets,
+    list_plans,
+    list_projects,
+    project_status,
+)
+from infracast.control.plans.compare import DIMENSIONS as PLAN_DIMENSIONS
 from infracast.control.users import ForbiddenError
 from infracast.estimate import FinetuneSpec, InferenceSpec, TrainingSpec
 from infracast.ledger.connection import Ledger
@@ -223,6 +232,54 @@ def budgets_alerts(
     unscoped(user, "the budget alerts")
     result = budget_alerts(ledger, budget, undelivered=undelivered)
     return json_response([a.to_dict() for a in result.alerts])
+
+
+@router.get("/projects", tags=["projects"])
+def projects(user: UserDep, ledger: LedgerDep) -> Response:
+    """`infracast project list`: every project with its tasks' budget (unscoped users)."""
+    unscoped(user, "the project list")
+    return json_response([p.to_dict() for p in list_projects(ledger)])
+
+
+@router.get("/projects/{name}/status", tags=["projects"])
+def project_status_route(
+    user: UserDep,
+    ledger: LedgerDep,
+    name: str,
+    as_of: Annotated[str | None, Query(description="YYYY-MM-DD, UTC.")] = None,
+    by: Literal["month", "week"] = "month",
+) -> Response:
+    """`infracast project status NAME`: earned value, its tasks and S-curve series (unscoped
+    users)."""
+    unscoped(user, "project status")
+    return json_response(project_status(ledger, name, as_of, by=by).to_dict())
+
+
+@router.get("/plans", tags=["projects"])
+def plans(
+    user: UserDep,
+    ledger: LedgerDep,
+    project: str | None = None,
+    status: Literal["active", "finished"] | None = None,
+) -> Response:
+    """`infracast plan list`: the saved plans (unscoped users)."""
+    unscoped(user, "the plan list")
+    return json_response([p.summary() for p in list_plans(ledger, project=project, status=status)])
+
+
+@router.get("/plans/compare", tags=["projects"])
+def plans_compare(
+    user: UserDep,
+    ledger: LedgerDep,
+    name: str | None = None,
+    project: str | None = None,
+    by: str = ",".join(PLAN_DIMENSIONS),
+    as_of: Annotated[str | None, Query(description="YYYY-MM-DD, UTC.")] = None,
+) -> Response:
+    """`infracast plan compare [NAME]`: planned against actual (unscoped users)."""
+    unscoped(user, "plans against actual")
+    result = compare_plans(ledger, name, project=project, by=by, as_of=as_of)
+    return json_response(result.to_dict())
 
 
 @router.get("/ingests", tags=["data"])
