@@ -6,7 +6,7 @@ Lagrangian bound (the model: :mod:`infracast.optimize._assignment`; the pairs an
    ``SAMPLE_SHARE`` of the workloads, every capacity scaled by the same share, solved by this
    same column generation to within ``SAMPLE_ENOUGH``; its best prices start the full model
    (a sample's LP has the full one's shape at a fraction of its size, and its prices pick
-   nearly the full LP's support: 2-3 rounds are left instead of 10-13, bench/RESULTS.md).
+   nearly the full LP's support: about 4 rounds are left instead of 10-13, bench/RESULTS.md).
    Below that, projected subgradient steps on ``L`` (Polyak steps toward a greedy plan's
    cost, the step factor halved whenever ``L`` stalls). Either way ``L`` at those prices is
    a bound for the full model (any prices ``>= 0`` give one).

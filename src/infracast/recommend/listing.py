@@ -20,7 +20,7 @@ from infracast.errors import did_you_mean
 from infracast.ledger.stores import recommendations as store
 from infracast.recommend.exceptions import RecommendError
 from infracast.recommend.realized import measure, track_record
-from infracast.recommend.record import KINDS, STATUSES, Recommendation, ranked
+from infracast.recommend.record import KINDS, STATUSES, Recommendation, money, ranked
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
@@ -132,12 +132,10 @@ def weigh(rec: Recommendation, record: dict[str, Any] | None) -> Recommendation:
         **rec.evidence,
         "track_record": {
             "accepted_measured": record["measured"],
-            "expected_monthly_savings": str(record["expected"].quantize(Decimal("0.01"))),
-            "realized_monthly_savings": str(record["realized"].quantize(Decimal("0.01"))),
+            "expected_monthly_savings": money(record["expected"]),
+            "realized_monthly_savings": money(record["realized"]),
             "weight": record["weight"],
-            "unweighted_expected_monthly_savings": str(
-                rec.expected_monthly_savings.quantize(Decimal("0.01"))
-            ),
+            "unweighted_expected_monthly_savings": money(rec.expected_monthly_savings),
         },
     }
     return replace(
@@ -150,25 +148,9 @@ def weigh(rec: Recommendation, record: dict[str, Any] | None) -> Recommendation:
 
 
 def to_row(rec: Recommendation) -> dict[str, Any]:
-    """The stored columns ``id`` .. ``reproduce`` of a finding."""
-    return {
-        "id": rec.id,
-        "kind": rec.kind,
-        "scope": rec.scope,
-        "team": rec.team,
-        "project": rec.project,
-        "resource_ids": list(rec.resource_ids),
-        "title": rec.title,
-        "baseline_monthly_cost": rec.baseline_monthly_cost,
-        "expected_monthly_savings": rec.expected_monthly_savings,
-        "savings_low": rec.savings_low,
-        "savings_high": rec.savings_high,
-        "currency": rec.currency,
-        "confidence": rec.confidence,
-        "risk": rec.risk,
-        "evidence": rec.evidence,
-        "reproduce": rec.reproduce,
-    }
+    """The stored columns ``id`` .. ``reproduce`` of a finding (its attributes of the same
+    names)."""
+    return {column: getattr(rec, column) for column in store.FOUND}
 
 
 def from_row(row: dict[str, Any]) -> Recommendation:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from infracast.analytics.scope_cost import charged_until, scope_cost
 from infracast.ledger.stores import recommendations as store
 from infracast.recommend.exceptions import RecommendError
+from infracast.recommend.record import money_or_none
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
@@ -50,19 +51,16 @@ class Realized:
     note: str | None = None  # why it is not measured, when it is not
 
     def to_dict(self) -> dict[str, Any]:
-        def cents(v: Decimal | None) -> str | None:
-            return None if v is None else str(v.quantize(Decimal("0.01")))
-
         return {
             "id": self.id,
             "kind": self.kind,
             "effective_from": self.effective_from.isoformat(),
             "currency": self.currency,
-            "expected_monthly_savings": cents(self.expected_monthly_savings),
-            "baseline_run_rate": cents(self.baseline_run_rate),
+            "expected_monthly_savings": money_or_none(self.expected_monthly_savings),
+            "baseline_run_rate": money_or_none(self.baseline_run_rate),
             "days_after": self.days_after,
-            "cost_after": cents(self.cost_after),
-            "realized_monthly_savings": cents(self.realized_monthly_savings),
+            "cost_after": money_or_none(self.cost_after),
+            "realized_monthly_savings": money_or_none(self.realized_monthly_savings),
             "delivery": None if self.delivery is None else round(self.delivery, 3),
             "note": self.note,
         }

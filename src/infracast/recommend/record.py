@@ -142,9 +142,14 @@ def total_savings(recommendations: list[Recommendation]) -> dict[str, Decimal]:
     return totals
 
 
-def money(value: Decimal) -> str:
+def money(value: Decimal | float | int) -> str:
     """A decimal string rounded to cents."""
     return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def money_or_none(value: Decimal | None) -> str | None:
+    """:func:`money`, keeping None."""
+    return None if value is None else money(value)
 
 
 def ranked(recommendations: list[Recommendation]) -> list[Recommendation]:

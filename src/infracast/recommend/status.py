@@ -17,6 +17,7 @@ from infracast.errors import did_you_mean
 from infracast.ledger.stores import recommendations as store
 from infracast.recommend.exceptions import RecommendError, UnknownRecommendationError
 from infracast.recommend.realized import run_rate_before
+from infracast.recommend.record import money_or_none
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
@@ -42,7 +43,6 @@ class StatusChange:
     baseline_run_rate: Decimal | None  # per month, before the change
 
     def to_dict(self) -> dict[str, Any]:
-        rate = self.baseline_run_rate
         return {
             "id": self.id,
             "kind": self.kind,
@@ -51,7 +51,7 @@ class StatusChange:
             "effective_from": None
             if self.effective_from is None
             else self.effective_from.isoformat(),
-            "baseline_run_rate": None if rate is None else str(rate.quantize(Decimal("0.01"))),
+            "baseline_run_rate": money_or_none(self.baseline_run_rate),
         }
 
 

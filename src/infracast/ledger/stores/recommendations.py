@@ -43,8 +43,9 @@ COLUMNS: tuple[str, ...] = (
     "effective_from",
     "baseline_run_rate",
 )
+FOUND = COLUMNS[:16]  # what a rule finds: ``id`` .. ``reproduce``
 # what a run refreshes on an id already stored (status and acceptance are kept)
-_FINDINGS = (*COLUMNS[1:16], "last_seen")
+_FINDINGS = (*FOUND[1:], "last_seen")
 _JSON = ("resource_ids", "evidence")
 
 
