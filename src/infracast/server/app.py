@@ -73,7 +73,7 @@ def create_app(
     )
     app.state.auth = auth
     errors.install(app)
-    from infracast.server.routes import router
+    from infracast.server.api import router
 
     app.include_router(router, prefix=API)
     return app

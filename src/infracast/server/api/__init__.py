@@ -1,0 +1,13 @@
+"""The routes of ``/api/v1``: each a few lines over the library function its CLI command
+calls, answering exactly what the command prints with ``--format json``. One module per
+command group; :data:`router` holds them all."""
+
+from fastapi import APIRouter
+
+from infracast.server.api import control, costs, data, estimates, health, recommendations
+
+router = APIRouter()
+for _module in (health, costs, recommendations, control, data, estimates):
+    router.include_router(_module.router)
+
+__all__ = ["router"]
