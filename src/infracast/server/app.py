@@ -75,7 +75,7 @@ def create_app(
     errors.install(app)
     from infracast.server.api import router
 
-    app.include_router(router, prefix=API)
+    app.include_router(router, prefix=API, responses=errors.RESPONSES)
     return app
 
 

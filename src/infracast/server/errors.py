@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel, ConfigDict
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
@@ -32,6 +33,30 @@ _HTTP_NAMES = {
     405: "MethodNotAllowed",
     413: "PayloadTooLarge",
     429: "TooManyRequests",
+}
+
+
+class ErrorBody(BaseModel):
+    """The one error shape, as the OpenAPI document declares it."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: str
+    hint: str | None = None
+
+
+# every route may answer these (declared once, on the router, for the OpenAPI document)
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "The request cannot be answered as asked (the message says why)"),
+        (401, "No valid API token"),
+        (403, "The user's role or team scope does not allow it"),
+        (404, "No such route or record"),
+        (422, "A parameter or body field is not valid"),
+        (500, "The server could not answer (details in its log only)"),
+        (503, "The ledger is busy"),
+    )
 }
 
 

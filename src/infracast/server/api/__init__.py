@@ -4,10 +4,30 @@ command group; :data:`router` holds them all."""
 
 from fastapi import APIRouter
 
-from infracast.server.api import control, costs, data, estimates, health, recommendations
+from infracast.server.api import (
+    control,
+    costs,
+    data,
+    estimates,
+    finance,
+    forecast,
+    health,
+    optimize,
+    recommendations,
+)
 
 router = APIRouter()
-for _module in (health, costs, recommendations, control, data, estimates):
+for _module in (
+    health,
+    costs,
+    forecast,
+    recommendations,
+    optimize,
+    control,
+    finance,
+    data,
+    estimates,
+):
     router.include_router(_module.router)
 
 __all__ = ["router"]
