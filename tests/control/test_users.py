@@ -20,6 +20,7 @@ from infracast.control.users import (
     authenticate,
     check_password,
     list_users,
+    login,
     new_token,
     revoke,
 )
@@ -155,6 +156,8 @@ def test_five_failures_make_the_name_wait_out_the_window(ledger: Ledger, clock: 
     with pytest.raises(AuthError, match="too many failed sign-ins") as caught:
         check_password(ledger, "bob", PASSWORD)
     assert caught.value.hint == "Wait 10 seconds, then try again."
+    assert caught.value.http_status == 429  # TooManySignInsError: a 401 would say "wrong"
+    assert caught.value.to_dict()["retry_after"] == 10
     clock.now = 1060.0  # 1060 - 1000 = 60: the first failure is out, four remain
     assert check_password(ledger, "bob", PASSWORD).name == "bob"
 
@@ -276,3 +279,15 @@ def test_an_unknown_action_is_a_programming_error() -> None:
 
 def test_roles_are_ordered_least_to_most() -> None:
     assert ROLES == ("viewer", "editor", "admin")
+
+
+def test_login_checks_the_password_then_issues_a_working_token(ledger: Ledger) -> None:
+    add_user(ledger, "bob", role="viewer", team="research", password=PASSWORD)
+    signed_in = login(ledger, "bob", PASSWORD)
+    assert signed_in.user.name == "bob"
+    assert authenticate(ledger, signed_in.token).team == "research"
+    assert signed_in.to_dict()["token"] == signed_in.token
+    assert login(ledger, "bob", PASSWORD).token != signed_in.token  # a new one each time
+    assert authenticate(ledger, signed_in.token).name == "bob"  # the first still works
+    with pytest.raises(AuthError, match="wrong user name or password"):
+        login(ledger, "bob", "wrong horse battery")

@@ -38,7 +38,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from infracast.control.auth_errors import AuthError, ForbiddenError
+from infracast.control.auth_errors import AuthError, ForbiddenError, TooManySignInsError
 from infracast.control.exceptions import UnknownNameError
 from infracast.errors import ControlError, did_you_mean
 from infracast.ledger.connection import Ledger
@@ -52,12 +52,15 @@ __all__ = [
     "ROLES",
     "AuthError",
     "ForbiddenError",
+    "Login",
     "LoginLimiter",
+    "TooManySignInsError",
     "User",
     "add_user",
     "authenticate",
     "check_password",
     "list_users",
+    "login",
     "new_token",
     "revoke",
 ]
@@ -315,9 +318,10 @@ def check_password(ledger: Ledger, name: str, password: str) -> User:
     refused until the window passes (:data:`LIMITER`)."""
     wait = LIMITER.wait_seconds(name)
     if wait > 0:
-        raise AuthError(
+        raise TooManySignInsError(
             f'too many failed sign-ins for "{name}".',
-            hint=f"Wait {wait:.0f} seconds, then try again.",
+            retry_after=wait,
+            hint=f"Wait {max(1, round(wait))} seconds, then try again.",
         )
     found = store.select_users(ledger.con, name)
     row = found[0] if found else None
@@ -337,3 +341,22 @@ def check_password(ledger: Ledger, name: str, password: str) -> User:
         raise AuthError(f'user "{name}" has been revoked.', hint="Ask an admin for a new user.")
     LIMITER.succeeded(name)
     return _user(row)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A signed-in user and the new API token it got (shown once)."""
+
+    user: User
+    token: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.user.to_dict(), "token": self.token}
+
+
+def login(ledger: Ledger, name: str, password: str) -> Login:
+    """Sign in with a password and get a new API token (``POST /api/v1/login``): the
+    password is checked as :func:`check_password` does (argon2, rate limited per name),
+    then :func:`new_token` issues the token. Earlier tokens stay valid until revoked."""
+    user = check_password(ledger, name, password)
+    return Login(user, new_token(ledger, name))

@@ -5,6 +5,7 @@ command group; :data:`router` holds them all."""
 from fastapi import APIRouter
 
 from infracast.server.api import (
+    auth,
     control,
     costs,
     data,
@@ -19,6 +20,7 @@ from infracast.server.api import (
 router = APIRouter()
 for _module in (
     health,
+    auth,
     costs,
     forecast,
     recommendations,
