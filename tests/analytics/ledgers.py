@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from infracast.ledger import rollup
 from infracast.ledger.connection import Ledger
 
 CHARGE_DEFAULTS: dict[str, Any] = {
@@ -72,7 +73,11 @@ def _insert(ledger: Ledger, table: str, rows: Sequence[Mapping[str, Any]]) -> No
 
 
 def add_charges(ledger: Ledger, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert charges, filling the defaults (``cost`` sets billed and effective cost)."""
+    """Insert charges, filling the defaults (``cost`` sets billed and effective cost).
+
+    The daily rollup is summed again afterwards, as every write of charges in the ledger
+    does, so the analytics tests run on the rollup wherever it answers.
+    """
     full = []
     for row in rows:
         merged = {**CHARGE_DEFAULTS, **row}
@@ -82,6 +87,7 @@ def add_charges(ledger: Ledger, rows: Sequence[Mapping[str, Any]]) -> None:
             merged["EffectiveCost"] = row.get("EffectiveCost", cost)
         full.append(merged)
     _insert(ledger, "charges", full)
+    rollup.refresh(ledger.con)
 
 
 def add_samples(ledger: Ledger, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -230,4 +236,5 @@ COMPANY: list[dict[str, Any]] = [
 def reset(ledger: Ledger) -> None:
     """Empty the charges and usage samples (for property tests that reuse one ledger)."""
     ledger.con.execute("DELETE FROM charges")
+    ledger.con.execute("DELETE FROM charges_daily")
     ledger.con.execute("DELETE FROM usage_samples")

@@ -164,6 +164,8 @@ def test_ledger_keeps_18_decimals(ledger: Ledger) -> None:
     assert types == {
         "charges.BilledCost": "DECIMAL(38,18)",
         "charges.EffectiveCost": "DECIMAL(38,18)",
+        "charges_daily.BilledCost": "DECIMAL(38,18)",  # the daily rollup's sums
+        "charges_daily.EffectiveCost": "DECIMAL(38,18)",
         "ingest_periods.billed_cost": "DECIMAL(38,18)",
         "ingest_periods.effective_cost": "DECIMAL(38,18)",
         "quarantine.billed_cost": "DECIMAL(38,18)",

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infracast.ledger import ingest_focus
+from infracast.ledger import ingest_focus, rollup
 from infracast.ledger.connection import Ledger
 from tests.ledger.focus_rows import write_focus_csv
 
@@ -95,6 +95,8 @@ def test_any_split_and_restatement_order_reconciles_with_the_latest_bills(bill: 
             assert all(r.status in ("replaced", "ingested", "already_ingested") for r in done), [
                 r.message for r in done
             ]
+        # the daily rollup followed every ingest and replacement in their transactions
+        assert rollup.drift(ledger.con) == 0
         got = {
             str(a): (int(n), Decimal(s))
             for a, n, s in ledger.con.execute(

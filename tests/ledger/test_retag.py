@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infracast.ledger import ingest_focus
+from infracast.ledger import ingest_focus, rollup
 from infracast.ledger._retag import Move, ValueCount, retag
 from infracast.ledger.assets import ingest_assets
 from infracast.ledger.connection import Ledger
@@ -68,6 +68,10 @@ def test_retag_gives_what_ingesting_with_the_new_settings_gives(tmp_path: Path) 
         assert derived(old) != derived(fresh)  # the settings matter for this bill
         retag(old, settings=s2(tmp_path))
         assert derived(old) == derived(fresh)
+        # the daily rollup moved with the charges: as summed again, and as the fresh ingest's
+        assert rollup.drift(old.con) == 0
+        daily = "SELECT * EXCLUDE (x_ingest_id) FROM charges_daily ORDER BY ALL"
+        assert old.con.execute(daily).fetchall() == fresh.con.execute(daily).fetchall()
         # by hand: rows 1-5 under S2
         assert [r[4:] for r in derived(fresh)] == [
             ("compute", "vision", None),

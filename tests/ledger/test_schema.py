@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from infracast.errors import LedgerError
+from infracast.ledger import rollup
 from infracast.ledger.connection import Ledger
 from infracast.ledger.schema import SCHEMA_VERSION
 
@@ -35,8 +38,15 @@ def _version(ledger: Ledger) -> int:
     return int(row[0])
 
 
+def _back_to_version_6(ledger: Ledger) -> None:
+    """Turn a new ledger back into what infracast wrote at schema version 6: no rollup."""
+    ledger.con.execute("DROP TABLE charges_daily")
+    ledger.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+
+
 def _back_to_version_5(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 5: no users."""
+    _back_to_version_6(ledger)
     for table in USER_TABLES:
         ledger.con.execute(f"DROP TABLE {table}")
     ledger.con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
@@ -106,7 +116,29 @@ def _back_to_version_1(ledger: Ledger) -> None:
 
 def test_a_new_ledger_has_the_plan_tables_at_the_current_version(ledger: Ledger) -> None:
     assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES | RECOMMEND_TABLES | USER_TABLES
-    assert _version(ledger) == SCHEMA_VERSION == 6
+    assert _version(ledger) == SCHEMA_VERSION == 7
+
+
+def test_a_version_6_ledger_gains_the_daily_rollup_of_its_charges(tmp_path: Path) -> None:
+    path = tmp_path / "v6.duckdb"
+    with Ledger.open(path) as ledger:
+        _back_to_version_6(ledger)
+        ledger.con.execute(
+            "INSERT INTO charges (x_ingest_id, x_source, x_cost_category, BillingCurrency, "
+            "BilledCost, EffectiveCost, ChargePeriodStart, ChargePeriodEnd) VALUES "
+            "(1, 'focus', 'compute', 'USD', 12.5, 10, '2026-01-05 03:00', '2026-01-05 04:00'), "
+            "(1, 'focus', 'compute', 'USD', 0.25, 0.25, '2026-01-05 09:00', '2026-01-05 10:00')"
+        )
+    with Ledger.open(path) as ledger:
+        assert _version(ledger) == SCHEMA_VERSION
+        # both charges of 5 January in one row: 12.5 + 0.25 billed, 10 + 0.25 effective
+        assert ledger.con.execute(
+            "SELECT ChargePeriodStart, ChargePeriodEnd, BilledCost, EffectiveCost, x_rows "
+            "FROM charges_daily"
+        ).fetchall() == [
+            (datetime(2026, 1, 5), datetime(2026, 1, 5, 10), Decimal("12.75"), Decimal("10.25"), 2)
+        ]
+        assert rollup.drift(ledger.con) == 0
 
 
 def test_a_version_4_ledger_gains_the_recommendation_tables_and_keeps_its_forecasts(

@@ -21,6 +21,7 @@ from infracast.analytics.carbon import carbon_rows
 from infracast.analytics.dimensions import check_dimensions, dimensions
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import Instant
+from infracast.analytics.rollup import charge_count, costs_source, value_count
 from infracast.analytics.scope import MONEY, in_scope, to_rows
 from infracast.errors import QueryError, did_you_mean
 from infracast.ledger.records import check_limit
@@ -51,9 +52,14 @@ def check_top(top: int | None, *, name: str = "top") -> int | None:
     )
 
 
-def complete_sum(column: ir.NumericColumn, rows: ir.IntegerScalar) -> ir.NumericScalar:
-    """Σ column, or null when any of the ``rows`` lacks a value (a partial sum would mislead)."""
-    return ibis.cases((column.count() == rows, column.sum()), else_=ibis.null(MONEY))
+def complete_sum(table: ir.Table, column: str, rows: ir.IntegerScalar) -> ir.NumericScalar:
+    """Σ column, or null when any of the ``rows`` lacks a value (a partial sum would mislead).
+
+    ``table`` is the charges or the daily rollup (which counts the charges with a value).
+    """
+    return ibis.cases(
+        (value_count(table, column) == rows, table[column].sum()), else_=ibis.null(MONEY)
+    )
 
 
 def cost_by(
@@ -71,18 +77,19 @@ def cost_by(
     ``list_cost``, ``contracted_cost`` (null where a charge of the row lacks it),
     ``currency``, then the sum of each column of ``charges`` named in ``sums`` (``kwh``,
     ``co2e_kg``: null where no charge of the row has one). An empty ``by`` gives the
-    totals per currency.
+    totals per currency. ``charges`` may be the daily rollup where
+    :func:`~infracast.analytics.rollup.answers` says it answers: the same rows come back.
     """
     names = check_dimensions(by)
     order = check_metric(metric)
     scoped = in_scope(charges, start, end, filters)
-    rows = scoped.count()
+    rows = charge_count(scoped)
     grouped = scoped.group_by(**dimensions(scoped, names), currency=scoped.BillingCurrency)
     out = grouped.aggregate(
         billed_cost=scoped.BilledCost.sum(),
         effective_cost=scoped.EffectiveCost.sum(),
-        list_cost=complete_sum(scoped.ListCost, rows),
-        contracted_cost=complete_sum(scoped.ContractedCost, rows),
+        list_cost=complete_sum(scoped, "ListCost", rows),
+        contracted_cost=complete_sum(scoped, "ContractedCost", rows),
         **{name: scoped[name].sum() for name in sums},
     )
     out = out.select(*names, *METRICS, "currency", *sums)
@@ -113,14 +120,15 @@ def costs(
     check_top(top)
     keys = [*check_dimensions(by), *(check_metric(m) for m in measures), "currency"]
     backend = ledger.ibis()
-    charges = backend.table("charges")
     sums: tuple[str, ...] = ()
     if with_carbon:
         charges, _ = carbon_rows(
-            in_scope(charges, start, end, filters), backend.table("usage_samples")
+            in_scope(backend.table("charges"), start, end, filters), backend.table("usage_samples")
         )
         sums = CARBON
         keys += CARBON
+    else:
+        charges = costs_source(ledger, by, start, end, filters)
     expr = cost_by(charges, by, start, end, filters, metric, sums)
     rows = to_rows(expr if top is None else expr.limit(top))
     return [{k: row[k] for k in keys} for row in rows]

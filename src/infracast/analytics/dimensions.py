@@ -87,6 +87,16 @@ def check_dimensions(names: Sequence[str] | str) -> list[str]:
     return out
 
 
+def columns_read(name: str) -> tuple[str, ...]:
+    """The charges columns dimension ``name`` reads (``ChargePeriodStart`` for a time grain)."""
+    check_dimension(name)
+    if name in _TIME:
+        return ("ChargePeriodStart",)
+    if name in _COLUMNS:
+        return _COLUMNS[name]
+    return (_MAPS[name.partition(".")[0]],)
+
+
 def dimension(charges: ir.Table, name: str) -> ir.Value:
     """The expression of dimension ``name`` over ``charges``, named ``name``."""
     check_dimension(name)

@@ -25,6 +25,7 @@ from infracast.analytics.periods import (
     period_of,
     previous,
 )
+from infracast.analytics.rollup import costs_source
 from infracast.analytics.scope import in_scope, to_rows, to_value
 from infracast.errors import QueryError
 
@@ -138,7 +139,8 @@ def top_movers(
     """
     step = check_grain(grain)
     check_top(n, name="n")
-    charges = ledger.ibis().table("charges")
+    # Periods of a grain start at midnight: the rollup answers whenever its dimensions do.
+    charges = costs_source(ledger, by, filters=filters)
     if period is None:
         current = latest_complete(charges, step, filters)
     else:

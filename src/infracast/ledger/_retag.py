@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from infracast.ledger import rollup
 from infracast.ledger.connection import Ledger
 from infracast.ledger.enrich import owner_and_category_sql, tag_lookup_sql
 from infracast.settings import Settings
@@ -179,6 +180,7 @@ def retag(
                     f"UPDATE charges AS c SET {sets} "
                     f"WHERE c.x_source = {_lit(source)} AND ({differs})"
                 )
+            rollup.refresh(con)  # any charge may have moved: sum the rollup again
     return result
 
 

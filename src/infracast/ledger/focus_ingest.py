@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from infracast.errors import IngestError, did_you_mean
-from infracast.ledger import duplicates
+from infracast.ledger import duplicates, rollup
 from infracast.ledger.charges_select import charges_select
 from infracast.ledger.connection import Ledger
 from infracast.ledger.duckdb_errors import translated
@@ -189,6 +189,7 @@ def _ingest_file(
             # Rows fixed from quarantine belong to periods already ingested, by design.
             fixes = quarantine_ref(plan) is not None
             _settle(con, ingest_id, batch_id, result, width=width, append=append or fixes)
+            rollup.refresh(con, [ingest_id, *result.replaced_ingest_ids])
             write_ingest_record(
                 con,
                 ingest_id=ingest_id,

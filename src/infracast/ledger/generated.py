@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from infracast.errors import IngestError
+from infracast.ledger import rollup
 from infracast.ledger.connection import Ledger
 from infracast.ledger.enrich import key_variants
 from infracast.ledger.records import (
@@ -372,4 +373,5 @@ def apply_declarative(
             started_at=started,
         )
         mark_superseded(con, old_ids, ingest_id)
+        rollup.refresh(con, [ingest_id, *old_ids])
     return result

@@ -40,6 +40,10 @@ of its kind and scope, with its evidence, savings, status and, once accepted, wh
 change took effect and the scope's monthly cost before it) and ``bucket_stats`` (object
 storage statistics per bucket or prefix and date, from inventory exports or a CSV).
 
+Migration 7 (issue 15): ``charges_daily``, the daily rollup of charges the overview reads
+(rollup.py), built here from the charges a ledger already holds and kept in step by every
+write of charges afterwards.
+
 Migration 3 (issue 10): money keeps 18 decimals (DECIMAL(38, 18) instead of 12) in
 ``charges``, ``ingest_periods`` and ``quarantine``; every FOCUS charge gets its row
 fingerprint ``x_row_hash`` (fingerprint.py); ``ingest_periods`` gains the billing
@@ -53,11 +57,12 @@ from collections.abc import Callable
 
 import duckdb
 
+from infracast.ledger import rollup
 from infracast.ledger.fingerprint import backfill_sql, stamp
 from infracast.vocabulary import focus_spec
 from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -430,10 +435,12 @@ _MIGRATIONS: dict[int, list[str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             revoked_at TIMESTAMP
         )""",
     ],
+    7: [rollup.create_sql()],
 }
 # Steps that read every FOCUS column, run once the charges table has them all.
 _AFTER_COLUMNS: dict[int, list[Callable[[duckdb.DuckDBPyConnection], None]]] = {
     3: [_scopes_from_charges],
+    7: [rollup.refresh],
 }
 
 
