@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/estimate_calibration.py
 	$(BIN)/python -m bench.forecast --series 1000
 	$(BIN)/python -m bench.anomalies
+	$(BIN)/python -m bench.serve --rows 200000 --routes rollup
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache infracast.duckdb infracast-demo
