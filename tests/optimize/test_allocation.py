@@ -207,3 +207,8 @@ def test_value_policy_needs_every_value_per_unit() -> None:
 def test_a_guarantee_above_the_demand_is_refused() -> None:
     with pytest.raises(OptimizeError, match="exceeds its demand"):
         allocate(_teams([1], minimum=[2]), 5)
+
+
+def test_true_or_false_as_a_demand_is_refused_not_read_as_one_or_zero() -> None:
+    with pytest.raises(OptimizeError, match="must be a number, not false"):
+        allocate([{"name": "a", "demand": 4, "minimum": False}], 1.0, "max_min")

@@ -233,3 +233,20 @@ def test_a_project_naming_an_unknown_resource_gets_a_did_you_mean() -> None:
 def test_portfolio_refuses_a_resource_with_a_demand_of_its_own() -> None:
     with pytest.raises(OptimizeError, match="demand belongs to projects"):
         resources(WORKED, projects=[{"name": "p", "demand": {"servers": 1}}])
+
+
+def test_a_currency_is_three_letters_in_the_schema_as_in_the_check() -> None:
+    from infracast.optimize.resource_lp import Resource
+
+    assert Resource.model_json_schema()["properties"]["currency"]["pattern"] == "^[A-Za-z]{3}$"
+    assert Resource(name="r", unit="u", unit_cost=1, currency="eur").currency == "EUR"
+    with pytest.raises(ValueError, match="pattern"):
+        Resource(name="r", unit="u", unit_cost=1, currency="euro")
+
+
+def test_a_project_s_negative_demand_or_price_is_refused_naming_the_resource() -> None:
+    with pytest.raises(ValueError, match=r"demand\.gpu"):
+        Project(name="p", demand={"gpu": -1.0})
+    with pytest.raises(ValueError, match=r"unmet_penalty"):
+        Project(name="p", demand={"gpu": 1.0}, unmet_penalty={"gpu": -2.0})
+    assert Project(name="p", demand={"gpu": 0.0}, unmet_penalty=3.0).unmet_penalty == 3.0

@@ -261,6 +261,9 @@ def _regular(
             )
             last_period = frame["ds"].max() if not frame.empty else last_period
     frame = frame[frame["ds"] <= last_period]
+    if frame.empty:  # the one period there was is incomplete: no series to give
+        empty = pd.DataFrame(columns=["unique_id", "ds", "y", *(["currency"] if currency else [])])
+        return ForecastSeries(empty, freq, notes)
     keep = ["unique_id", *keys, *(["currency"] if currency else [])]
     attrs = frame.groupby("unique_id", sort=True)[keep[1:]].first() if len(keep) > 1 else None
     sums = frame.groupby(["unique_id", "ds"], sort=True)["y"].sum()

@@ -41,15 +41,13 @@ def ledger_cashflows(
     column = check_metric(metric)
     lo, hi = parse_range(start, end)
     indirect = {c.strip() for c in indirect_categories if c.strip()}
-    scope = [
-        Filter("project", (project,)),
-        *(parse_filter(f) if isinstance(f, str) else f for f in filters),
-    ]
+    given = [parse_filter(f) if isinstance(f, str) else f for f in filters]
+    scope = [Filter("project", (project,)), *given]
     rows = costs(
         ledger, by=["month", "cost_category"], start=lo, end=hi, filters=scope, metric=column
     )
     if not rows:
-        raise _no_charges(ledger, project, lo, hi)
+        raise _no_charges(ledger, project, lo, hi, given)
     currencies = sorted({str(r["currency"]) for r in rows})
     if len(currencies) > 1:
         raise FinanceError(
@@ -83,9 +81,13 @@ def ledger_cashflows(
 
 
 def _no_charges(
-    ledger: Ledger, project: str, lo: datetime | None, hi: datetime | None
+    ledger: Ledger, project: str, lo: datetime | None, hi: datetime | None, filters: list[Filter]
 ) -> FinanceError:
-    known = [str(r["project"]) for r in costs(ledger, by=["project"]) if r["project"]]
+    # the projects named are those the caller's filters let it see (a team's, for a user
+    # scoped to one): a hint must not show what the query itself would not
+    known = [
+        str(r["project"]) for r in costs(ledger, by=["project"], filters=filters) if r["project"]
+    ]
     when = ""
     if lo or hi:
         when = f" from {lo.date() if lo else 'the start'} to {hi.date() if hi else 'the end'}"

@@ -4,14 +4,29 @@ with every problem named, names that must be unique, and plain numbers out of th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from infracast.optimize.exceptions import OptimizeError
 from infracast.validation import problem, problems_message
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _not_a_bool(value: Any) -> Any:
+    # pydantic reads true as 1.0 in a float field: a demand of "true" is a mistake, not 1
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_a_bool)]
+"""A float field that refuses true and false (pydantic would read them as 1 and 0)."""
+NonNegative = Annotated[float, Field(ge=0), BeforeValidator(_not_a_bool)]
+"""A :data:`Number` ≥ 0. The bound comes before the validator so that inside ``X | None``
+it still reaches the JSON schema as ``minimum`` (``Field(ge=0)`` on the union, or after
+the validator, writes a raw ``ge`` that no client reads)."""
 
 
 def validate_item(model: type[M], item: Any, what: str, number: int, name_key: str) -> M:

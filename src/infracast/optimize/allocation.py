@@ -41,7 +41,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from infracast.errors import did_you_mean
-from infracast.optimize._inputs import check_unique, plain, validate_items
+from infracast.optimize._inputs import Number, check_unique, plain, validate_items
 from infracast.optimize.exceptions import InfeasibleError, OptimizeError
 
 POLICIES: tuple[str, ...] = ("proportional", "priority", "value", "max_min")
@@ -55,11 +55,11 @@ class TeamDemand(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
-    demand: float = Field(ge=0)
-    weight: float = Field(1.0, gt=0)
-    priority: float = 0.0
-    value_per_unit: float | None = None
-    minimum: float = Field(0.0, ge=0)
+    demand: Number = Field(ge=0)
+    weight: Number = Field(1.0, gt=0)
+    priority: Number = 0.0
+    value_per_unit: Number | None = None
+    minimum: Number = Field(0.0, ge=0)
 
 
 @dataclass(frozen=True)

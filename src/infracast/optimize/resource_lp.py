@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy import sparse
 
 from infracast.errors import did_you_mean
-from infracast.optimize._inputs import check_unique, plain, validate_items
+from infracast.optimize._inputs import NonNegative, Number, check_unique, plain, validate_items
 from infracast.optimize._solver import solve
 from infracast.optimize.exceptions import InfeasibleError, OptimizeError
 
@@ -63,12 +63,12 @@ class Resource(BaseModel):
 
     name: str = Field(min_length=1)
     unit: str = Field(min_length=1)
-    unit_cost: float = Field(ge=0)
-    demand: float = Field(0.0, ge=0)
-    capacity: float | None = Field(None, ge=0)
-    currency: str = "USD"
+    unit_cost: Number = Field(ge=0)
+    demand: Number = Field(0.0, ge=0)
+    capacity: NonNegative | None = None
+    currency: str = Field("USD", pattern="^[A-Za-z]{3}$", description="ISO 4217, e.g. USD")
     integer: bool = False
-    unmet_penalty: float | None = Field(None, ge=0)
+    unmet_penalty: NonNegative | None = None
 
     @field_validator("currency")
     @classmethod
@@ -86,24 +86,9 @@ class Project(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
-    demand: dict[str, float]
-    unmet_penalty: float | dict[str, float] | None = None
-
-    @field_validator("demand")
-    @classmethod
-    def _nonnegative(cls, value: dict[str, float]) -> dict[str, float]:
-        bad = [k for k, v in value.items() if v < 0]
-        if bad:
-            raise ValueError(f"demand of {bad[0]!r} is negative")
-        return value
-
-    @field_validator("unmet_penalty")
-    @classmethod
-    def _penalty(cls, value: float | dict[str, float] | None) -> float | dict[str, float] | None:
-        values = value.values() if isinstance(value, dict) else [value]
-        if any(v is not None and v < 0 for v in values):
-            raise ValueError("a price of unmet demand cannot be negative")
-        return value
+    # each bound in the type, so the JSON schema (the API's document) carries it too
+    demand: dict[str, NonNegative]
+    unmet_penalty: NonNegative | dict[str, NonNegative] | None = None
 
 
 @dataclass(frozen=True)

@@ -233,3 +233,12 @@ def test_an_owned_server_past_its_life_holds_nothing(company: Ledger, tmp_path: 
     ingest_assets(company, register, through=date(2025, 12, 31))
     advice = commitments(company, accelerator="H100", horizon=3, **PRICES)
     assert not [x for x in advice.plan.lines if x.term.startswith("owned")]
+
+
+def test_a_ledger_without_commitment_usage_has_no_existing_commitment(tmp_path: Path):
+    from infracast.control.optimizing.commitment_ledger import existing_commitments
+
+    notes: list[str] = []
+    with Ledger.open(tmp_path / "empty.duckdb") as ledger:
+        assert existing_commitments(ledger, None, None, None, 730.0, 12, notes) == ([], [], [])
+    assert notes == ["the ledger holds no commitment usage: no existing commitment."]

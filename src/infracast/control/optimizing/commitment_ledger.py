@@ -8,6 +8,8 @@ import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from infracast.analytics.commitments import commitment_utilization
 from infracast.analytics.periods import Instant
 from infracast.analytics.scope import in_scope, to_rows
@@ -139,7 +141,7 @@ def _last_month(charges: Any) -> tuple[str | None, str | None]:
         charges.CommitmentDiscountId.nullif("").notnull() & (charges.ChargeCategory == "Usage")
     )
     last = rows.ChargePeriodStart.max().execute()
-    if last is None or (isinstance(last, float) and math.isnan(last)):
+    if pd.isna(last):  # None, NaN or NaT: the backends say "no rows" differently
         return None, None
     month = datetime(last.year, last.month, 1)
     after = datetime(last.year + last.month // 12, last.month % 12 + 1, 1)
