@@ -6,8 +6,9 @@ Resolution order, first wins: explicit arguments, environment variables
 ``INFRACAST_PRICE_BOOK``, ``INFRACAST_PRICE_OVERRIDES``, and the recommendation rules'
 thresholds ``INFRACAST_IDLE_THRESHOLD``, ``INFRACAST_IDLE_DAYS``,
 ``INFRACAST_USAGE_WINDOW_DAYS``, ``INFRACAST_COMMITMENT_THRESHOLD``,
-``INFRACAST_STORAGE_HORIZON_MONTHS``), then an ``infracast.toml``
-file in the working directory (or the file named by ``INFRACAST_CONFIG``), then the defaults.
+``INFRACAST_STORAGE_HORIZON_MONTHS``, and the API's ``INFRACAST_UPLOAD_MAX_MB``), then an
+``infracast.toml`` file in the working directory (or the file named by
+``INFRACAST_CONFIG``), then the defaults.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ DEFAULT_LEDGER = "infracast.duckdb"
 # Long enough for a reader to outwait a typical ingest (300k rows take ~35 s), short
 # enough that a forgotten process is reported within a minute.
 DEFAULT_LOCK_TIMEOUT = 60.0
+# Bigger than a month of a large company's FOCUS export as CSV.gz or Parquet, small enough
+# that one upload cannot fill a server's temporary disk by surprise.
+DEFAULT_UPLOAD_MAX_MB = 1024.0
 
 
 class Settings(BaseModel):
@@ -92,6 +96,13 @@ class Settings(BaseModel):
         description="recommend: months over which one-time storage fees (transitions, "
         "minimum durations) are spread",
     )
+    upload_max_mb: float = Field(
+        default=DEFAULT_UPLOAD_MAX_MB,
+        gt=0,
+        allow_inf_nan=False,
+        description="API: the largest file POST /api/v1/ingests takes, in MB (1 MB = 2^20 "
+        "bytes); a bigger upload is refused (413) as soon as it crosses the limit",
+    )
 
 
 _ENV = {
@@ -108,6 +119,7 @@ _ENV = {
     "usage_window_days": "INFRACAST_USAGE_WINDOW_DAYS",
     "commitment_threshold": "INFRACAST_COMMITMENT_THRESHOLD",
     "storage_horizon_months": "INFRACAST_STORAGE_HORIZON_MONTHS",
+    "upload_max_mb": "INFRACAST_UPLOAD_MAX_MB",
 }
 
 

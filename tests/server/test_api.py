@@ -204,7 +204,7 @@ def test_a_scoped_user_sees_its_own_showback_line(tokens) -> None:
 
 
 def test_a_scoped_user_may_not_read_views_of_every_team(tokens) -> None:
-    for path in ("/api/v1/ingests", "/api/v1/quarantine", "/api/v1/budgets"):
+    for path in ("/api/v1/ingests", "/api/v1/quarantine", "/api/v1/projects"):
         status, body = _as(tokens, "rui", path)
         assert status == 403 and isinstance(body, dict) and body["error"] == "ForbiddenError"
         assert _as(tokens, "ada", path)[0] == 200

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from infracast.control.budgets.periods import BudgetPeriod
-from infracast.control.budgets.stored import stored_budget
+from infracast.control.budgets.stored import list_budgets, stored_budget
 from infracast.control.budgets.thresholds import (
     Crossing,
     format_pct,
@@ -169,9 +169,20 @@ def list_alerts(
     budget: str | None = None,
     *,
     undelivered: bool = False,
+    team: str | None = None,
 ) -> list[Alert]:
-    """Alerts, oldest first; of one ``budget``; only pending or failed deliveries if asked."""
-    return [_alert(row) for row in store.select(ledger.con, budget, undelivered=undelivered)]
+    """Alerts, oldest first; of one ``budget``; only pending or failed deliveries if asked.
+
+    ``team``: only the alerts of that team's stored budgets
+    (:func:`~infracast.control.budgets.stored.budget_team`); the alerts of a removed
+    budget have no scope left to tell its team by, so they are left out.
+    """
+    rows = store.select(ledger.con, budget, undelivered=undelivered)
+    found = [_alert(row) for row in rows]
+    if team is None:
+        return found
+    theirs = {b.name for b in list_budgets(ledger, team=team)}
+    return [a for a in found if a.budget in theirs]
 
 
 Post = Callable[..., Delivery]
@@ -217,12 +228,14 @@ def redeliver_alerts(
     secret: str | None = None,
     policy: RetryPolicy | None = None,
     post: Post = post_json,
+    team: str | None = None,
 ) -> list[Alert]:
-    """Try again every pending or failed delivery (of one ``budget`` if given).
+    """Try again every pending or failed delivery (of one ``budget`` if given; of
+    ``team``'s budgets only, as :func:`list_alerts`).
 
     ``secret`` signs the bodies; None means ``INFRACAST_WEBHOOK_SECRET`` (if set).
     """
-    pending = list_alerts(ledger, budget, undelivered=True)
+    pending = list_alerts(ledger, budget, undelivered=True, team=team)
     return deliver_alerts(ledger, pending, secret=webhook_secret(secret), policy=policy, post=post)
 
 
@@ -251,20 +264,26 @@ def budget_alerts(
     secret: str | None = None,
     policy: RetryPolicy | None = None,
     post: Post = post_json,
+    team: str | None = None,
 ) -> BudgetAlerts:
     """The alerts raised so far, oldest first (of one ``budget``; only the undelivered ones).
 
     With ``redeliver``, every pending or failed delivery is tried again first
     (:func:`redeliver_alerts`). A ``budget`` that is not stored is an
     UnknownNameError, unless it raised alerts before it was removed (they stay,
-    as history).
+    as history). ``team``: only the alerts of that team's stored budgets
+    (:func:`list_alerts`); a ``budget`` that is not the team's is not found.
     """
-    if budget is not None and not list_alerts(ledger, budget):
+    if team is not None and budget is not None:
+        stored_budget(ledger, budget, team=team)  # another team's budget is not found
+    elif budget is not None and not list_alerts(ledger, budget):
         stored_budget(ledger, budget)  # an unknown name is an error
     tried = None
     if redeliver:
-        tried = tuple(redeliver_alerts(ledger, budget, secret=secret, policy=policy, post=post))
-    found = list_alerts(ledger, budget, undelivered=undelivered)
+        tried = tuple(
+            redeliver_alerts(ledger, budget, secret=secret, policy=policy, post=post, team=team)
+        )
+    found = list_alerts(ledger, budget, undelivered=undelivered, team=team)
     return BudgetAlerts(tuple(found), tried)
 
 

@@ -252,8 +252,13 @@ def budget_status(
     policy: RetryPolicy | None = None,
     post: Post = post_json,
     method: str = FORECAST,
+    team: str | None = None,
 ) -> list[BudgetStatus]:
     """The status of one budget (``name``) or of every budget, at ``as_of``.
+
+    ``team``: only that team's budgets (those whose scope is its charges alone,
+    :func:`~infracast.control.budgets.stored.budget_team`); another team's ``name`` is
+    not found.
 
     ``method`` makes the forecast: ``forecast`` (default) or ``run_rate``
     (:mod:`infracast.control.budgets.forecast`).
@@ -266,7 +271,11 @@ def budget_status(
     check_method(method)
     when = parse_as_of(as_of)
     secret = webhook_secret(secret)
-    budgets = [stored_budget(ledger, name)] if name is not None else list_budgets(ledger)
+    budgets = (
+        [stored_budget(ledger, name, team=team)]
+        if name is not None
+        else list_budgets(ledger, team=team)
+    )
     return [
         invalid_status(b, when)
         if isinstance(b, InvalidBudget)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infracast.analytics import parse_filters
 from infracast.control._money import plain_decimal
 from infracast.control.budgets.spec import (
     Budget,
@@ -30,7 +31,7 @@ from infracast.control.budgets.spec import (
 )
 from infracast.control.budgets.thresholds import fraction_to_pct, pct_to_fraction
 from infracast.control.exceptions import UnknownNameError
-from infracast.errors import ControlError, did_you_mean
+from infracast.errors import ControlError, InfracastError, did_you_mean
 from infracast.ledger.records import utcnow
 from infracast.ledger.stores import alerts as alert_store
 from infracast.ledger.stores import budgets as store
@@ -242,20 +243,66 @@ def load_budget_file(ledger: Ledger, path: str | Path) -> list[BudgetChange]:
     return [BudgetChange(actions[b.name], b) for b in budgets]
 
 
-def list_budgets(ledger: Ledger) -> list[Budget | InvalidBudget]:
-    """Every stored budget, by name; a row today's rules refuse is an :class:`InvalidBudget`."""
-    return [_read(row) for row in store.rows(ledger.con)]
+def budget_team(budget: Budget | InvalidBudget) -> str | None:
+    """The one team whose charges are the budget's whole scope, or None.
+
+    A budget is team T's when its filters keep T's charges and no other team's: its
+    ``team=`` filters (each keeps the teams it names) leave exactly T once its
+    ``team!=`` filters are taken away. A budget without a team filter, or one that
+    keeps several teams (``team=research,data``) or charges without a team
+    (``team=(none)``), spans more than one team and is nobody's. A stored filter that
+    does not parse (an :class:`InvalidBudget`'s) makes the budget nobody's too.
+    """
+    raw = budget.fields.get("filters") if isinstance(budget, InvalidBudget) else budget.filters
+    try:
+        parsed = parse_filters([str(f) for f in raw or ()])
+    except InfracastError:
+        return None
+    kept: set[str | None] | None = None
+    for f in parsed:
+        if f.dimension == "team" and not f.negate:
+            kept = set(f.values) if kept is None else kept & set(f.values)
+    if kept is None:
+        return None
+    for f in parsed:
+        if f.dimension == "team" and f.negate:
+            kept -= set(f.values)
+    return next(iter(kept)) if len(kept) == 1 else None
 
 
-def stored_budget(ledger: Ledger, name: str) -> Budget | InvalidBudget:
-    """The stored budget ``name``, valid or not; UnknownNameError (did-you-mean) if none."""
+def list_budgets(ledger: Ledger, *, team: str | None = None) -> list[Budget | InvalidBudget]:
+    """Every stored budget, by name; a row today's rules refuse is an :class:`InvalidBudget`.
+
+    ``team``: only the budgets whose scope is that team's alone (:func:`budget_team`).
+    """
+    found = [_read(row) for row in store.rows(ledger.con)]
+    return found if team is None else [b for b in found if budget_team(b) == team]
+
+
+def stored_budget(ledger: Ledger, name: str, *, team: str | None = None) -> Budget | InvalidBudget:
+    """The stored budget ``name``, valid or not; UnknownNameError (did-you-mean) if none.
+
+    ``team``: a budget that is not that team's (:func:`budget_team`) is not found
+    either, and the names suggested are the team's only, so the answer does not
+    reveal that another team's budget of that name exists.
+    """
     row = store.find(ledger.con, name)
-    if row is None:
-        names = store.names(ledger.con)
+    found = _read(row) if row is not None else None
+    if found is None or (team is not None and budget_team(found) != team):
+        if team is None:
+            names = store.names(ledger.con)
+            where, hint = "", _CREATE_HINT
+        else:
+            names = [b.name for b in list_budgets(ledger, team=team)]
+            where = f" among team {team}'s budgets"
+            hint = (
+                f"Team {team}'s budgets are those whose filters keep its charges only "
+                f"(team={team}); list them with infracast budget list."
+            )
         raise UnknownNameError(
-            f'no budget called "{name}".{did_you_mean(name, names)}', hint=_CREATE_HINT
+            f'no budget called "{name}"{where}.{did_you_mean(name, names)}', hint=hint
         )
-    return _read(row)
+    return found
 
 
 def get_budget(ledger: Ledger, name: str) -> Budget:
