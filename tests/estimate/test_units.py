@@ -47,3 +47,58 @@ def test_bytes_per_value_of_each_format() -> None:
     assert bytes_per_value("int4") == 0.5
     with pytest.raises(EstimateError, match="unknown number format"):
         bytes_per_value("fp6")
+
+
+def _bare_constraints(schema: object) -> list[str]:
+    """Pydantic's constraint names left in a JSON schema as keys no client reads."""
+    if isinstance(schema, dict):
+        found = [key for key in ("gt", "ge", "lt", "le") if key in schema]
+        return found + [k for value in schema.values() for k in _bare_constraints(value)]
+    if isinstance(schema, list):
+        return [k for value in schema for k in _bare_constraints(value)]
+    return []
+
+
+def test_the_specs_json_schemas_state_their_bounds_in_json_schema_words() -> None:
+    # the API's OpenAPI document is made of these; a bare "gt" let schemathesis send
+    # active_params=0, tokens_per_day=0 or input_tokens=0 as valid data
+    from infracast.estimate import FinetuneSpec, InferenceSpec, TrainingSpec
+
+    for spec in (TrainingSpec, FinetuneSpec, InferenceSpec):
+        assert _bare_constraints(spec.model_json_schema()) == [], spec.__name__
+    inference = InferenceSpec.model_json_schema()["properties"]
+    assert inference["input_tokens"]["minimum"] == 1
+    assert inference["tokens_per_day"]["anyOf"][0]["exclusiveMinimum"] == 0
+    assert TrainingSpec.model_json_schema()["properties"]["zero_stage"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 3,
+    }
+
+
+def test_a_positive_count_still_reads_suffixes_and_refuses_zero() -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from infracast.estimate.units import PositiveCount
+
+    adapter = TypeAdapter(PositiveCount | None)
+    assert adapter.validate_python("70B") == 70e9
+    assert adapter.validate_python(None) is None
+    for zero in (0, "0"):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(zero)
+
+
+def test_a_unit_price_is_a_number_at_least_zero_in_the_schema() -> None:
+    # pydantic's schema for Decimal adds {"type": "string"} of any form, so "" looked valid
+    from decimal import Decimal
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from infracast.estimate.units import UnitPrice
+
+    adapter = TypeAdapter(UnitPrice)
+    assert adapter.json_schema() == {"type": "number", "minimum": 0}
+    assert adapter.validate_python("0.12") == Decimal("0.12")
+    with pytest.raises(ValidationError):
+        adapter.validate_python(-1)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -37,7 +36,15 @@ from infracast.estimate.memory import Architecture, estimate_architecture
 from infracast.estimate.pricing import ServingCostLine, price_assumptions, serving_cost_lines
 from infracast.estimate.ranges import check_accelerators, inference_warnings
 from infracast.estimate.replica import Replica, ServingModel, kv_bytes_per_token, plan_replica
-from infracast.estimate.units import GB, GIB, Count, bytes_per_value, parse_count
+from infracast.estimate.units import (
+    GB,
+    GIB,
+    Count,
+    PositiveCount,
+    UnitPrice,
+    bytes_per_value,
+    parse_count,
+)
 
 ServingPrecision = Literal["bf16", "fp16", "fp8", "int8", "int4"]
 SECONDS_PER_DAY = 86_400.0
@@ -47,7 +54,8 @@ def _tokens(value: object) -> object:
     return int(parse_count(value)) if isinstance(value, str) else value
 
 
-TokenCount = Annotated[int, BeforeValidator(_tokens), Field(ge=1)]
+# the bound before the validator, so the JSON schema carries it (minimum)
+TokenCount = Annotated[int, Field(ge=1), BeforeValidator(_tokens)]
 
 
 class InferenceSpec(BaseModel):
@@ -56,15 +64,15 @@ class InferenceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     params: Count = Field(gt=0, description="total parameters (memory), e.g. 70B")
-    active_params: Count | None = Field(
-        default=None, gt=0, description="parameters active per token (MoE); default: params"
+    active_params: PositiveCount | None = Field(
+        default=None, description="parameters active per token (MoE); default: params"
     )
     accelerator: str = Field(description="catalog accelerator name, e.g. H100-SXM")
     input_tokens: TokenCount = Field(description="prompt tokens per request")
     output_tokens: TokenCount = Field(description="generated tokens per request")
     requests_per_second: float | None = Field(default=None, gt=0, description="request rate")
-    tokens_per_day: Count | None = Field(
-        default=None, gt=0, description="input + output tokens per day (instead of a rate)"
+    tokens_per_day: PositiveCount | None = Field(
+        default=None, description="input + output tokens per day (instead of a rate)"
     )
     precision: ServingPrecision | None = Field(
         default=None, description="weight format: bf16 (default), fp16, fp8, int8, int4"
@@ -97,7 +105,7 @@ class InferenceSpec(BaseModel):
         default=None,
         description="region id or country code where it runs, for its grid intensity",
     )
-    energy_price: Decimal | None = Field(default=None, ge=0)
+    energy_price: UnitPrice | None = Field(default=None, description="price per kWh")
     energy_currency: str | None = Field(default=None, min_length=3, max_length=3)
 
     @model_validator(mode="after")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -35,7 +34,7 @@ from infracast.estimate.memory import (
 from infracast.estimate.pricing import CostLine, cost_lines, price_assumptions
 from infracast.estimate.ranges import check_flops, training_warnings
 from infracast.estimate.sizing import RunSetup, plan_run
-from infracast.estimate.units import Count
+from infracast.estimate.units import Count, PositiveCount, UnitPrice
 
 TrainingPrecision = Literal["bf16", "fp16", "fp8"]
 
@@ -46,7 +45,8 @@ def _zero_stage(value: object) -> object:
     return value
 
 
-ZeroStage = Annotated[int, BeforeValidator(_zero_stage), Field(ge=0, le=3)]
+# the bounds before the validator, so the JSON schema carries them (minimum, maximum)
+ZeroStage = Annotated[int, Field(ge=0, le=3), BeforeValidator(_zero_stage)]
 
 
 class TrainingSpec(BaseModel):
@@ -55,8 +55,8 @@ class TrainingSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     params: Count = Field(gt=0, description="total parameters, e.g. 70B or 70e9")
-    active_params: Count | None = Field(
-        default=None, gt=0, description="parameters active per token (MoE); default: params"
+    active_params: PositiveCount | None = Field(
+        default=None, description="parameters active per token (MoE); default: params"
     )
     tokens: Count = Field(gt=0, description="training tokens, e.g. 2T")
     accelerator: str = Field(description="catalog accelerator name, e.g. H100-SXM")
@@ -97,7 +97,7 @@ class TrainingSpec(BaseModel):
         default=None,
         description="region id or country code where it runs, for its grid intensity",
     )
-    energy_price: Decimal | None = Field(default=None, ge=0, description="price per kWh")
+    energy_price: UnitPrice | None = Field(default=None, description="price per kWh")
     energy_currency: str | None = Field(default=None, min_length=3, max_length=3)
 
     @model_validator(mode="after")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from infracast.errors import EstimateError
 
@@ -66,6 +67,13 @@ def _count(value: object) -> object:
 
 # A pydantic field type that accepts "70B", "2T" and "70e9" as well as numbers.
 Count = Annotated[float, BeforeValidator(_count)]
+# The same, above zero. The bound comes before the validator so that the JSON schema (the
+# API's OpenAPI document) carries it as exclusiveMinimum even inside `PositiveCount | None`;
+# `Count | None = Field(gt=0)` would leave a bare "gt" there, which no client reads.
+PositiveCount = Annotated[float, Field(gt=0), BeforeValidator(_count)]
+# A price per unit (per kWh), at least zero. JSON numbers only in the schema: pydantic's
+# own schema for Decimal adds a string of any form, and a client that sends "" is refused.
+UnitPrice = Annotated[Decimal, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0})]
 
 
 def bytes_per_value(precision: str) -> float:

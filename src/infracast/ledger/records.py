@@ -209,11 +209,18 @@ def mark_superseded(
         )
 
 
+MAX_LIMIT = 2**63 - 1  # DuckDB reads a LIMIT as a 64-bit integer
+
+
 def check_limit(limit: int | None, *, name: str = "limit", hint: str | None = None) -> int | None:
-    """``limit`` (how many rows to show) if it is None or at least 1; else a QueryError."""
-    if limit is not None and limit < 1:
+    """``limit`` (how many rows to show) if it is None or from 1 to :data:`MAX_LIMIT`;
+    else a QueryError."""
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise QueryError(
-            f"{name} must be at least 1, not {limit}.",
+            f"{name} must be at least 1, not {limit}."
+            if limit < 1
+            else f"{name} must be at most {MAX_LIMIT} (the ledger's largest row count), "
+            f"not {limit}.",
             hint=hint or f"{name} counts the rows to show: 10 shows ten.",
         )
     return limit

@@ -15,10 +15,11 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, ConfigDict
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from infracast.cli.render import to_json
 from infracast.errors import InfracastError
@@ -36,6 +37,9 @@ _HTTP_NAMES = {
 }
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 class ErrorBody(BaseModel):
     """The one error shape, as the OpenAPI document declares it."""
 
@@ -45,7 +49,8 @@ class ErrorBody(BaseModel):
     hint: str | None = None
 
 
-# every route may answer these (declared once, on the router, for the OpenAPI document)
+# every route may answer these (declared once, on the router, for the OpenAPI document):
+# each status an InfracastError names (tests/server/test_schema.py checks the list)
 RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
@@ -53,11 +58,36 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "No valid API token"),
         (403, "The user's role or team scope does not allow it"),
         (404, "No such route or record"),
+        (413, "The upload is too large"),
         (422, "A parameter or body field is not valid"),
+        (429, "Too many failed sign-ins: wait the seconds the message names"),
+        (499, "The request was cancelled; nothing was half-written"),
         (500, "The server could not answer (details in its log only)"),
         (503, "The ledger is busy"),
+        (507, "The server ran out of memory or disk"),
     )
 }
+
+
+def answers(schema: dict[str, Any], description: str) -> dict[int | str, dict[str, Any]]:
+    """A route's ``responses`` entry declaring its 200 answer. The routes build their own
+    :class:`Response` (the CLI's JSON), so FastAPI cannot infer the shape: this is what the
+    OpenAPI document (and schemathesis, tests/server/test_schema.py) holds them to."""
+    return {200: {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+ROWS = answers(
+    {"type": "array", "items": {"type": "object"}},
+    "One object a row, as the command prints with --format json",
+)
+
+
+def record(*keys: str) -> dict[int | str, dict[str, Any]]:
+    """One object with at least ``keys``, as the command prints it with --format json."""
+    return answers(
+        {"type": "object", "required": list(keys)},
+        "One object, as the command prints it with --format json",
+    )
 
 
 def error_body(error: str, message: str, hint: str | None, **extra: Any) -> dict[str, Any]:
@@ -93,12 +123,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
-        message = (
-            f"no route {request.method} {request.url.path}"
-            if exc.status_code == 404
-            else str(exc.detail)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 404:
+            message = f"no route {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            headers["Allow"] = allowed = _allowed(request)
+            message = f"{request.url.path} does not take {request.method}; it takes {allowed}"
+        else:
+            message = str(exc.detail)
+        return json_response(
+            error_body(name, message, "see /api/v1/docs"), exc.status_code, headers or None
         )
-        return json_response(error_body(name, message, "see /api/v1/docs"), exc.status_code)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -108,3 +143,17 @@ def install(app: FastAPI) -> None:
                        "the server's log has the details; try again or report it"),
             500,
         )  # fmt: skip
+
+
+def _allowed(request: Request) -> str:
+    """Every method the request's path takes, for a 405's ``Allow`` header. Starlette names
+    only those of the first route that matched the path, and two routes may share one
+    (``GET`` and ``POST /ingests``): ask the router about each method instead."""
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    )

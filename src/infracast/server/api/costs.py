@@ -17,12 +17,12 @@ from infracast.analytics.utilization import (
 )
 from infracast.server.api.params import FilterQuery, FromQuery, ToQuery
 from infracast.server.app import LedgerDep, UserDep, with_scope
-from infracast.server.errors import json_response
+from infracast.server.errors import ROWS, json_response, record
 
 router = APIRouter()
 
 
-@router.get("/costs", tags=["costs"])
+@router.get("/costs", tags=["costs"], responses=ROWS)
 def costs(
     user: UserDep,
     ledger: LedgerDep,
@@ -43,7 +43,7 @@ def costs(
     return json_response(rows)
 
 
-@router.get("/gpu", tags=["costs"])
+@router.get("/gpu", tags=["costs"], responses=ROWS)
 def gpu(
     user: UserDep,
     ledger: LedgerDep,
@@ -60,7 +60,7 @@ def gpu(
     return json_response(rows)
 
 
-@router.get("/showback", tags=["costs"])
+@router.get("/showback", tags=["costs"], responses=record("rows", "totals", "notes"))
 def showback(
     user: UserDep,
     ledger: LedgerDep,
@@ -78,7 +78,7 @@ def showback(
     return json_response(result if user.team is None else result.for_team(user.team))
 
 
-@router.get("/movers", tags=["costs"])
+@router.get("/movers", tags=["costs"], responses=record("grain", "metric", "rows"))
 def movers(
     user: UserDep,
     ledger: LedgerDep,
@@ -97,7 +97,7 @@ def movers(
     return json_response(result)
 
 
-@router.get("/utilization", tags=["costs"])
+@router.get("/utilization", tags=["costs"], responses=record("resources"))
 def utilization(
     user: UserDep,
     ledger: LedgerDep,
@@ -115,7 +115,7 @@ def utilization(
     return json_response(result.to_dict())
 
 
-@router.get("/savings", tags=["costs"])
+@router.get("/savings", tags=["costs"], responses=ROWS)
 def savings(
     user: UserDep,
     ledger: LedgerDep,
@@ -129,7 +129,7 @@ def savings(
     return json_response(rows)
 
 
-@router.get("/commitments", tags=["costs"])
+@router.get("/commitments", tags=["costs"], responses=record("commitments", "coverage", "notes"))
 def commitments(
     user: UserDep,
     ledger: LedgerDep,

@@ -11,12 +11,13 @@ from infracast.catalog import PriceSelection
 from infracast.estimate import FinetuneSpec, InferenceSpec, TrainingSpec
 from infracast.server.api.params import PricingQuery, ProviderQuery
 from infracast.server.app import UserDep
-from infracast.server.errors import json_response
+from infracast.server.errors import json_response, record
 
 router = APIRouter()
+ESTIMATE = record("accelerator", "assumptions")
 
 
-@router.post("/estimates/training", tags=["estimates"])
+@router.post("/estimates/training", tags=["estimates"], responses=ESTIMATE)
 def estimate_training(
     user: UserDep, spec: TrainingSpec, provider: ProviderQuery = None, pricing: PricingQuery = None
 ) -> Response:
@@ -26,7 +27,7 @@ def estimate_training(
     return json_response(est.training(spec, selection=selection).to_json())
 
 
-@router.post("/estimates/finetune", tags=["estimates"])
+@router.post("/estimates/finetune", tags=["estimates"], responses=ESTIMATE)
 def estimate_finetune(
     user: UserDep, spec: FinetuneSpec, provider: ProviderQuery = None, pricing: PricingQuery = None
 ) -> Response:
@@ -35,7 +36,7 @@ def estimate_finetune(
     return json_response(est.finetune(spec, selection=selection).to_json())
 
 
-@router.post("/estimates/inference", tags=["estimates"])
+@router.post("/estimates/inference", tags=["estimates"], responses=ESTIMATE)
 def estimate_inference(
     user: UserDep, spec: InferenceSpec, provider: ProviderQuery = None, pricing: PricingQuery = None
 ) -> Response:

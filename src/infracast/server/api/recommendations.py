@@ -15,12 +15,12 @@ from infracast.recommend import dismiss as dismiss_rec
 from infracast.recommend import recommend
 from infracast.recommend.status import stored
 from infracast.server.app import LedgerDep, Principal, UserDep, require
-from infracast.server.errors import json_response
+from infracast.server.errors import ROWS, json_response, record
 
 router = APIRouter()
 
 
-@router.get("/recommendations", tags=["recommendations"])
+@router.get("/recommendations", tags=["recommendations"], responses=ROWS)
 def recommendations(
     user: UserDep,
     ledger: LedgerDep,
@@ -38,7 +38,7 @@ def recommendations(
     return json_response([r.to_dict() for r in found])
 
 
-@router.post("/recommendations/refresh", tags=["recommendations"])
+@router.post("/recommendations/refresh", tags=["recommendations"], responses=ROWS)
 def recommendations_refresh(user: UserDep, ledger: LedgerDep) -> Response:
     """`infracast recommend`: run the rules, store what they find, list it ranked (editors
     and admins; a scoped user: its team's findings)."""
@@ -47,7 +47,9 @@ def recommendations_refresh(user: UserDep, ledger: LedgerDep) -> Response:
     return json_response([r.to_dict() for r in found])
 
 
-@router.post("/recommendations/{rec_id}/accept", tags=["recommendations"])
+@router.post(
+    "/recommendations/{rec_id}/accept", tags=["recommendations"], responses=record("id", "status")
+)
 def recommendation_accept(
     user: UserDep,
     ledger: LedgerDep,
@@ -60,7 +62,9 @@ def recommendation_accept(
     return json_response(accept_rec(ledger, rec_id, effective=effective, note=note).to_dict())
 
 
-@router.post("/recommendations/{rec_id}/dismiss", tags=["recommendations"])
+@router.post(
+    "/recommendations/{rec_id}/dismiss", tags=["recommendations"], responses=record("id", "status")
+)
 def recommendation_dismiss(
     user: UserDep, ledger: LedgerDep, rec_id: str, note: str | None = None
 ) -> Response:
