@@ -25,6 +25,7 @@ from infracast.cli.commitments import commitments
 from infracast.cli.common import err
 from infracast.cli.forecast import app as forecast_app
 from infracast.cli.ingest import ingest, ingests
+from infracast.cli.mcp import mcp
 from infracast.cli.optimize import app as optimize_app
 from infracast.cli.recommend import app as recommend_app
 from infracast.cli.report import report
@@ -65,6 +66,7 @@ app.command()(anomalies)
 app.command()(commitments)
 app.command()(utilization)
 app.command()(serve)
+app.command()(mcp)
 app.command()(report)
 
 

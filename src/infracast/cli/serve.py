@@ -21,8 +21,9 @@ def serve(
     ] = False,
     ledger: LedgerOption = None,
 ) -> None:
-    """Serve the JSON API under /api/v1 (OpenAPI pages at /api/v1/docs). While it runs the
-    server owns the ledger: other commands on the same file wait for it.
+    """Serve the JSON API under /api/v1 (OpenAPI pages at /api/v1/docs) and the MCP server
+    for agents at /mcp, both with the same tokens. While it runs the server owns the
+    ledger: other commands on the same file wait for it.
 
     Examples:
 
@@ -38,5 +39,8 @@ def serve(
 
     check_bind(host, auth=not no_auth)
     app = create_app(Path(ledger) if ledger else None, auth=not no_auth)
-    err.print(f"infracast API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); Ctrl-C stops")
+    err.print(
+        f"infracast API on http://{host}:{port}/api/v1 (docs: /api/v1/docs), MCP at /mcp; "
+        "Ctrl-C stops"
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

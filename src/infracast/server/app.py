@@ -15,7 +15,6 @@ server bound to loopback (``infracast serve --no-auth`` refuses any other addres
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +26,7 @@ from infracast import __version__
 from infracast.errors import ConfigError
 from infracast.ledger.connection import Ledger
 from infracast.server import errors
+from infracast.server.fair_lock import FairLock
 from infracast.settings import Settings, load_settings
 
 API = "/api/v1"
@@ -52,13 +52,15 @@ def create_app(
     """The API over the ledger at ``ledger_path`` (default: the settings' ledger)."""
     settings = settings or load_settings()
     path = Path(ledger_path) if ledger_path is not None else settings.ledger
+    from infracast.server import mcp  # MCP tools for agents at /mcp (imports this module)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ledger = Ledger.open(path, settings=settings)
-        app.state.lock = threading.Lock()
+        app.state.lock = FairLock()  # one request at a time, in the order they came
         try:
-            yield
+            async with mcp.running(app):  # the MCP session manager lives as long as the app
+                yield
         finally:
             app.state.ledger.close()
 
@@ -76,6 +78,7 @@ def create_app(
     from infracast.server.api import router
 
     app.include_router(router, prefix=API, responses=errors.RESPONSES)
+    mcp.mount(app)
     return app
 
 
