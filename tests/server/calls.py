@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from infracast.control.users import new_token
@@ -30,3 +36,25 @@ def api_get(root: Path, path: str, who: str | None = None) -> tuple[int, str]:
     with TestClient(create_app(root / LEDGER, auth=who is not None)) as client:
         answer = client.get(f"/api/v1/{path}", headers=headers)
     return answer.status_code, answer.text
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """``app`` on real uvicorn on a free loopback port for the block's length; its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+    assert not thread.is_alive()

@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sys
-import threading
-import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,6 @@ import anyio
 import httpx
 import httpx2
 import pytest
-import uvicorn
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -30,6 +25,7 @@ from infracast.ledger.connection import Ledger
 from infracast.server import create_app
 from tests.cli import small_company
 from tests.cli.conftest import Ran
+from tests.server.calls import served
 
 TIMEOUT = 30  # seconds, for any one conversation with a server
 TOOLS = {"costs", "gpu", "utilization", "showback", "forecast", "anomalies", "budget_status",
@@ -155,32 +151,6 @@ def test_stdio_with_a_wrong_token_is_refused(world: World, cli: Callable[..., Ra
 # --- HTTP: /mcp on `infracast serve` ---------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _served(ledger: Path) -> Iterator[str]:
-    """The API (and /mcp) on a free loopback port, for the block's length."""
-    port = _free_port()
-    config = uvicorn.Config(create_app(ledger), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-    assert not thread.is_alive()
-
-
 async def _http_costs(url: str, token: str, arguments: dict[str, Any]) -> tuple[list[str], str]:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx2.AsyncClient(headers=headers, timeout=TIMEOUT) as client:
@@ -200,7 +170,7 @@ def test_mounted_tools_answer_as_the_tokens_user(world: World, cli: Callable[...
         assert set(names) == TOOLS
         _, answers["bob"] = await _http_costs(url, world.bob, COSTS_ARGS)
 
-    with _served(world.users_ledger) as url:
+    with served(create_app(world.users_ledger)) as url:
         _run(lambda: conversation(url))
     assert answers["alice"] == expected
     every_team = json.loads(answers["alice"])
@@ -213,7 +183,7 @@ def test_mounted_tools_refuse_a_request_without_a_token(world: World) -> None:
              "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                         "clientInfo": {"name": "test", "version": "0"}}}  # fmt: skip
     accept = {"Accept": "application/json, text/event-stream"}
-    with _served(world.users_ledger) as url:
+    with served(create_app(world.users_ledger)) as url:
         missing = httpx.post(f"{url}/mcp", json=hello, headers=accept, timeout=10)
         wrong = httpx.post(f"{url}/mcp", json=hello, timeout=10,
                            headers={**accept, "Authorization": f"Bearer {world.bob}x"})  # fmt: skip

@@ -12,11 +12,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from infracast.cli.common import FormatOption, LedgerOption, err, library_default, open_ledger, out
 from infracast.cli.render import OutputFormat, render
-from infracast.errors import ConfigError
 from infracast.ledger import sources
 from infracast.ledger.records import IngestResult
 from infracast.ledger.records import ingests as ingests_
-from infracast.ledger.scopes import Width
 
 
 class Kind(StrEnum):
@@ -151,7 +149,7 @@ def ingest(
 
       infracast ingest assets.yaml --kind assets --through 2026-12-31
     """
-    width = _replace_width(replace, replace_account, replace_period)
+    width = sources.replace_width(replace, replace_account, replace_period)
     # refuse what cannot be ingested before the ledger is opened (or created, or waited for)
     sources.check_ingest(paths, kind=kind.value, replace=width, dry_run=dry_run, through=through)
     bar = _Bar(enabled=err.is_terminal)
@@ -183,26 +181,6 @@ def ingest(
         )
     if rejected:
         raise typer.Exit(1)
-
-
-def _replace_width(replace: bool, account: bool, period: bool) -> bool | Width:
-    """The one ``replace`` value the three flags stand for (at most one may be given)."""
-    chosen = [
-        f
-        for f, on in (
-            ("--replace", replace),
-            ("--replace-account", account),
-            ("--replace-period", period),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise ConfigError(
-            f"{' and '.join(chosen)} cannot be used together.",
-            hint="--replace swaps what the file covers; --replace-account and --replace-period "
-            "swap more (each includes --replace).",
-        )
-    return "period" if period else "account" if account else replace
 
 
 def _explain(results: list[IngestResult]) -> None:

@@ -127,3 +127,25 @@ def ingest(
         one(ledger, path, through=until, replace=bool(replace))
         for path in discover_files(paths, suffixes=SPEC_SUFFIXES)
     ]
+
+
+def replace_width(replace: bool, account: bool, period: bool) -> bool | Width:
+    """The one ``replace`` value of :func:`ingest` the three flags (``--replace``,
+    ``--replace-account``, ``--replace-period``; the API's query parameters of the same
+    names) stand for: at most one may be given."""
+    chosen = [
+        f
+        for f, on in (
+            ("--replace", replace),
+            ("--replace-account", account),
+            ("--replace-period", period),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise ConfigError(
+            f"{' and '.join(chosen)} cannot be used together.",
+            hint="--replace swaps what the file covers; --replace-account and --replace-period "
+            "swap more (each includes --replace).",
+        )
+    return "period" if period else "account" if account else replace

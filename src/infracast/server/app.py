@@ -130,6 +130,13 @@ def principal(
 UserDep = Annotated[Principal, Depends(principal)]
 
 
+def principal_held(request: Request, authorization: str | None) -> Principal:
+    """:func:`principal` for an endpoint that takes the ledger only to check the token (an
+    upload, /mcp): the ledger is held for the check alone, then let go. Runs in a thread."""
+    with request.app.state.lock:
+        return principal(request, request.app.state.ledger, authorization)
+
+
 def require(user: Principal, action: str) -> None:
     """Refuse (403) a request whose role may not ``action`` (read, write or admin)."""
     from infracast.control.users import ACTIONS, ForbiddenError

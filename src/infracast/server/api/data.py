@@ -22,14 +22,20 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from infracast.cli.common import library_default
-from infracast.cli.ingest import _replace_width
 from infracast.control.users import ForbiddenError
 from infracast.errors import IngestError
 from infracast.ledger import sources
 from infracast.ledger.quarantine import list_quarantine
 from infracast.ledger.records import IngestResult, Kind
 from infracast.ledger.records import ingests as ingests_
-from infracast.server.app import LedgerDep, Principal, UserDep, principal, require, unscoped
+from infracast.server.app import (
+    LedgerDep,
+    Principal,
+    UserDep,
+    principal_held,
+    require,
+    unscoped,
+)
 from infracast.server.errors import RESPONSES, error_body, json_response
 from infracast.server.uploads import FIELD, MB, receive
 
@@ -114,10 +120,10 @@ async def ingest_upload(
     same validation, quarantine, atomicity and once-only rule as the command, and its JSON
     (editors and admins, unscoped: a file holds every team's rows). A rejected file is a 422
     with the command's JSON under `results`."""
-    user = await run_in_threadpool(_who, request, authorization)
+    user = await run_in_threadpool(principal_held, request, authorization)
     require(user, "write")
     _whole_ledger(user)
-    width = _replace_width(replace_, replace_account, replace_period)
+    width = sources.replace_width(replace_, replace_account, replace_period)
     sources.check_options(kind, width, dry_run)
     sources.read_through(through)
     limit = int(request.app.state.ledger.settings.upload_max_mb * MB)
@@ -144,13 +150,6 @@ async def ingest_upload(
             IngestError.http_status,
         )  # fmt: skip
     return json_response(results)
-
-
-def _who(request: Request, authorization: str | None) -> Principal:
-    """The user the upload acts as, checked under a short hold on the ledger (the file then
-    arrives without holding it)."""
-    with request.app.state.lock:
-        return principal(request, request.app.state.ledger, authorization)
 
 
 def _ingest(request: Request, path: Path, options: dict[str, Any]) -> list[IngestResult]:

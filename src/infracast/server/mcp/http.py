@@ -21,7 +21,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from infracast.ledger.connection import Ledger
-from infracast.server.app import Principal, principal
+from infracast.server.app import Principal, principal_held
 from infracast.server.mcp.tools import create_server
 
 PATH = "/mcp"
@@ -68,18 +68,15 @@ def _user_of(ctx: Context) -> Principal:
     return user
 
 
-def _check(request: Request) -> Principal:
-    with request.app.state.lock:
-        return principal(request, request.app.state.ledger, request.headers.get("authorization"))
-
-
 class _Endpoint:
     """Check the request's token (an error propagates to the app's one error shape), then
     hand it to the MCP session manager, marked with its user."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        user = await anyio.to_thread.run_sync(_check, request)
+        user = await anyio.to_thread.run_sync(
+            principal_held, request, request.headers.get("authorization")
+        )
         # a session opened by one user cannot be used by another's token (the SDK checks)
         owner = AuthenticatedUser(AccessToken(token="", client_id=user.name, scopes=[user.role]))
         scope = {**scope, USER: user, "user": owner}
