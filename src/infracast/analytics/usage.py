@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 RESOURCE = "rp_resource"
 START = "rp_start"
 END = "rp_end"
+DAY = "rp_day"  # a UTC day a resource-period touches (the join key with the samples)
 
 
 def gpu_charges(charges: ir.Table) -> ir.Table:
@@ -57,14 +58,26 @@ def samples_in(charges: ir.Table, samples: ir.Table) -> ir.Table:
 
     Adds ``held_s`` = share × interval_s (GPU-seconds held) and ``team`` with empty
     labels as null.
+
+    The join is on the resource *and the UTC day*: each resource-period is listed once per
+    day it touches (``DAY``), each sample under the day of its timestamp, and the period's
+    ``[start, end)`` is checked within that day. A sample in the period is on one of its
+    days, so no match is lost, and each sample meets only the periods of its own day: a
+    join on the resource alone compared every sample of a resource with every one of its
+    periods (months of hourly charges: quadratic, a minute at 10M charges against 5 s).
     """
     keys = resource_periods(charges)
+    keys = keys.mutate(
+        **{DAY: ibis.range(keys[START].truncate("D"), keys[END], ibis.interval(days=1))}
+    ).unnest(DAY)
+    dated = samples.mutate(**{DAY: samples.ts.truncate("D")})
     joined = keys.join(
-        samples,
+        dated,
         [
-            keys[RESOURCE] == samples.resource_id,
-            samples.ts >= keys[START],
-            samples.ts < keys[END],
+            keys[RESOURCE] == dated.resource_id,
+            keys[DAY] == dated[DAY],
+            dated.ts >= keys[START],
+            dated.ts < keys[END],
         ],
     )
     return joined.select(
