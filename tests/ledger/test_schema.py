@@ -38,8 +38,19 @@ def _version(ledger: Ledger) -> int:
     return int(row[0])
 
 
+def _back_to_version_7(ledger: Ledger) -> None:
+    """Turn a new ledger back into what infracast wrote at schema version 7: a rollup
+    without the GPU measures (its shape stands in: migration 8 builds it again)."""
+    ledger.con.execute("DROP TABLE charges_daily_teams")
+    ledger.con.execute("DROP TABLE charges_daily")
+    ledger.con.execute("CREATE TABLE charges_daily (x_rows BIGINT)")
+    ledger.con.execute("DELETE FROM meta WHERE key = 'rollup_samples'")
+    ledger.con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+
+
 def _back_to_version_6(ledger: Ledger) -> None:
     """Turn a new ledger back into what infracast wrote at schema version 6: no rollup."""
+    _back_to_version_7(ledger)
     ledger.con.execute("DROP TABLE charges_daily")
     ledger.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
 
@@ -116,7 +127,7 @@ def _back_to_version_1(ledger: Ledger) -> None:
 
 def test_a_new_ledger_has_the_plan_tables_at_the_current_version(ledger: Ledger) -> None:
     assert _tables(ledger) >= PLAN_TABLES | FORECAST_TABLES | RECOMMEND_TABLES | USER_TABLES
-    assert _version(ledger) == SCHEMA_VERSION == 7
+    assert _version(ledger) == SCHEMA_VERSION == 8
 
 
 def test_a_version_6_ledger_gains_the_daily_rollup_of_its_charges(tmp_path: Path) -> None:
@@ -138,6 +149,32 @@ def test_a_version_6_ledger_gains_the_daily_rollup_of_its_charges(tmp_path: Path
         ).fetchall() == [
             (datetime(2026, 1, 5), datetime(2026, 1, 5, 10), Decimal("12.75"), Decimal("10.25"), 2)
         ]
+        assert rollup.drift(ledger.con) == 0
+
+
+def test_a_version_7_ledger_gains_the_gpu_measures_of_its_charges(tmp_path: Path) -> None:
+    path = tmp_path / "v7.duckdb"
+    with Ledger.open(path) as ledger:
+        _back_to_version_7(ledger)
+        ledger.con.execute(
+            "INSERT INTO charges (x_ingest_id, x_source, x_cost_category, BillingCurrency, "
+            "BilledCost, EffectiveCost, ChargePeriodStart, ChargePeriodEnd, ResourceId, "
+            "x_gpu_count, x_gpu_hours) VALUES (1, 'focus', 'compute', 'USD', 8, 8, "
+            "'2026-01-05 03:00', '2026-01-05 04:00', 'node-1', 2, 2)"
+        )
+        ledger.con.execute(
+            "INSERT INTO usage_samples (ts, interval_s, resource_id, gpu_index, utilization, "
+            "share, x_ingest_id) VALUES ('2026-01-05 03:00', 3600, 'node-1', 0, 0.5, 1, 2), "
+            "('2026-01-05 03:00', 3600, 'node-1', 1, 0.25, 1, 2)"
+        )
+    with Ledger.open(path) as ledger:
+        assert _version(ledger) == SCHEMA_VERSION
+        # 2 GPUs × 1 h = 7200 GPU-s; busy 0.5·3600 + 0.25·3600 = 2700 s; u = 0.375:
+        # useful 2 × 0.375 = 0.75 GPU-h, idle 8 − 8 × 0.375 = 5 USD
+        assert ledger.con.execute(
+            "SELECT x_gpu_rows, x_measured_rows, x_useful_gpu_hours, x_idle_effective_cost "
+            "FROM charges_daily"
+        ).fetchall() == [(1, 1, 0.75, Decimal(5))]
         assert rollup.drift(ledger.con) == 0
 
 

@@ -32,6 +32,7 @@ import ibis.expr.types as ir
 from infracast.analytics import allocation
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import Instant, parse_range
+from infracast.analytics.rollup import gpu_sources
 from infracast.analytics.scope import check_basis, cost_column, in_scope, to_rows
 from infracast.analytics.usage import END, RESOURCE, START, team_holdings, with_totals
 from infracast.errors import QueryError, did_you_mean
@@ -165,13 +166,74 @@ def showback(
     rule = check_split(split)
     check_basis(basis)
     lo, hi = parse_range(start, end)
-    backend = ledger.ibis()
-    samples = backend.table("usage_samples")
-    kinds = showback_kinds(backend.table("charges"), samples, lo, hi, filters)
-    cost_rows = to_rows(showback_costs(kinds, basis))
-    weight_rows = to_rows(gpu_team_weights(kinds, samples, basis))
+    sources = gpu_sources(ledger, (), lo, hi, filters)
+    if sources is not None:
+        daily, teams = sources
+        cost_rows = kind_rows(to_rows(rollup_costs(daily, lo, hi, filters, basis)))
+        weight_rows = to_rows(rollup_weights(teams, lo, hi, filters, basis))
+    else:
+        backend = ledger.ibis()
+        samples = backend.table("usage_samples")
+        kinds = showback_kinds(backend.table("charges"), samples, lo, hi, filters)
+        cost_rows = to_rows(showback_costs(kinds, basis))
+        weight_rows = to_rows(gpu_team_weights(kinds, samples, basis))
     rows, totals, notes = assemble(cost_rows, weight_rows, rule)
     return Showback(lo, hi, rule, basis, rows, totals, notes)
+
+
+def rollup_costs(
+    daily: ir.Table,
+    start: Instant | None = None,
+    end: Instant | None = None,
+    filters: Iterable[str | Filter] | str = (),
+    basis: str = "effective",
+) -> ir.Table:
+    """Over the daily rollup, per currency and team (null: untagged): the cost, and of an
+    untagged one the GPU pool (``gpu``, the charges showback splits by samples) and the rest
+    (``shared``), with how many charges each holds; :func:`kind_rows` makes them the rows of
+    :func:`showback_costs`."""
+    rows = in_scope(daily, start, end, filters)
+    cost = cost_column(rows, basis).sum()
+    gpu = rows[f"x_split_{basis}_cost"].sum()
+    grouped = rows.group_by(currency=rows.BillingCurrency, team=rows.x_team.nullif(""))
+    return grouped.aggregate(
+        cost=cost,
+        gpu=gpu,
+        shared=cost - gpu,
+        charges=rows.x_rows.sum(),
+        gpu_charges=rows.x_split_rows.sum(),
+    )
+
+
+def kind_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of :func:`rollup_costs` as :func:`showback_costs` gives them: one per
+    currency, kind and team, only for kinds some charge has."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        base = {"currency": row["currency"], "team": row["team"]}
+        if row["team"] is not None:
+            out.append({**base, "kind": "direct", "cost": row["cost"], "charges": row["charges"]})
+            continue
+        gpu_charges = int(row["gpu_charges"])
+        if gpu_charges:
+            out.append({**base, "kind": "gpu", "cost": row["gpu"], "charges": gpu_charges})
+        if int(row["charges"]) > gpu_charges:
+            shared = int(row["charges"]) - gpu_charges
+            out.append({**base, "kind": "shared", "cost": row["shared"], "charges": shared})
+    return out
+
+
+def rollup_weights(
+    teams: ir.Table,
+    start: Instant | None = None,
+    end: Instant | None = None,
+    filters: Iterable[str | Filter] | str = (),
+    basis: str = "effective",
+) -> ir.Table:
+    """:func:`gpu_team_weights` over the rollup's showback weights (``charges_daily_teams``)."""
+    rows = in_scope(teams, start, end, filters)
+    grouped = rows.group_by(currency=rows.BillingCurrency, team=rows.x_sample_team)
+    return grouped.aggregate(weight=rows[f"x_{basis}_weight"].sum())
 
 
 def check_split(split: str) -> Split:

@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 from infracast.analytics.dimensions import check_dimensions, dimensions
 from infracast.analytics.filters import Filter
 from infracast.analytics.periods import Instant
+from infracast.analytics.rollup import gpu_sources
 from infracast.analytics.scope import (
     DERIVED_MONEY,
     MONEY,
@@ -116,6 +117,46 @@ def gpu_efficiency_by(
         unmeasured_charges=(~measured).cast("int64").sum(),
         oversubscribed_charges=rows.oversubscribed.cast("int64").sum(),
     )
+    return _finish(out, names)
+
+
+def gpu_efficiency_rollup(
+    daily: ir.Table,
+    by: Sequence[str] | str = (),
+    start: Instant | None = None,
+    end: Instant | None = None,
+    filters: Iterable[str | Filter] | str = (),
+    basis: str = "effective",
+) -> ir.Table:
+    """:func:`gpu_efficiency_by` over the daily rollup, whose rows hold each charge's
+    measures summed (:mod:`infracast.ledger.rollup_gpu`): the same rows, costs to the last
+    decimal (hours and utilization are float sums, equal up to their last bits). Only where
+    :func:`infracast.analytics.rollup.gpu_sources` says it answers."""
+    names = check_dimensions(by)
+    check_basis(basis)
+    rows = in_scope(daily, start, end, filters)
+    rows = rows.filter(rows.x_gpu_rows > 0)
+    cost = rows[f"x_gpu_{basis}_cost"].sum()
+    measured_cost = rows[f"x_measured_{basis}_cost"].sum()
+    grouped = rows.group_by(**dimensions(rows, names), currency=rows.BillingCurrency)
+    out = grouped.aggregate(
+        gpu_hours=rows.x_gpu_charge_hours.sum(),
+        cost=cost,
+        measured_gpu_hours=rows.x_measured_gpu_hours.sum(),
+        measured_cost=measured_cost,
+        useful_gpu_hours=rows.x_useful_gpu_hours.sum(),
+        idle_cost=rows[f"x_idle_{basis}_cost"].sum(),
+        unmeasured_gpu_hours=rows.x_unmeasured_gpu_hours.sum(),
+        unmeasured_cost=cost - measured_cost,
+        charges=rows.x_gpu_rows.sum(),
+        unmeasured_charges=(rows.x_gpu_rows - rows.x_measured_rows).sum(),
+        oversubscribed_charges=rows.x_oversubscribed_rows.sum(),
+    )
+    return _finish(out, names)
+
+
+def _finish(out: ir.Table, names: Sequence[str]) -> ir.Table:
+    """The ratios of the summed columns, the columns in order, costliest first."""
     out = out.mutate(
         cost_per_gpu_hour=_per_hour(out.cost, out.gpu_hours),
         utilization=_ratio(out.useful_gpu_hours, out.measured_gpu_hours),
@@ -135,8 +176,12 @@ def gpu_efficiency(
 ) -> list[dict[str, Any]]:
     """Run :func:`gpu_efficiency_by` on the ledger; one dict per row, money as Decimal.
 
-    By GPU type unless ``by`` says otherwise (``by=()``: the totals per currency).
+    By GPU type unless ``by`` says otherwise (``by=()``: the totals per currency). Read from
+    the daily rollup where it answers (:func:`infracast.analytics.rollup.gpu_sources`).
     """
+    sources = gpu_sources(ledger, by, start, end, filters)
+    if sources is not None:
+        return to_rows(gpu_efficiency_rollup(sources[0], by, start, end, filters, basis))
     backend = ledger.ibis()
     expr = gpu_efficiency_by(
         backend.table("charges"), backend.table("usage_samples"), by, start, end, filters, basis

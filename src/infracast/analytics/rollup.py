@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 from infracast.analytics.dimensions import DIMENSIONS, check_dimensions, columns_read
 from infracast.analytics.filters import Filter, parse_filters
 from infracast.analytics.periods import Instant, parse_range
-from infracast.ledger import rollup
+from infracast.ledger import rollup, rollup_gpu
 
 if TYPE_CHECKING:
     from infracast.ledger.connection import Ledger
@@ -87,17 +87,43 @@ def costs_source(
     return ledger.ibis().table("charges")
 
 
-_tables: weakref.WeakKeyDictionary[Ledger, ir.Table] = weakref.WeakKeyDictionary()
+def gpu_rollup_in_step(ledger: Ledger) -> bool:
+    """Whether the rollup counts every charge and has measured them with every usage sample
+    (:func:`infracast.ledger.rollup_gpu.samples_in_step`)."""
+    try:
+        return rollup.in_step(ledger.con) and rollup_gpu.samples_in_step(ledger.con)
+    except duckdb.CatalogException:
+        return False
 
 
-def _rollup_table(ledger: Ledger) -> ir.Table:
+def gpu_sources(
+    ledger: Ledger,
+    by: Sequence[str] | str = (),
+    start: Instant | None = None,
+    end: Instant | None = None,
+    filters: Iterable[str | Filter] | str = (),
+) -> tuple[ir.Table, ir.Table] | None:
+    """The daily rollup and its showback weights (``charges_daily_teams``), when
+    :func:`answers` says they can answer GPU efficiency or showback over ``by``, the range
+    and ``filters`` and they are in step with the charges and samples; else None (read the
+    charges and samples)."""
+    if answers(by, start, end, filters) and gpu_rollup_in_step(ledger):
+        return _rollup_table(ledger), _rollup_table(ledger, rollup_gpu.TEAMS_TABLE)
+    return None
+
+
+_tables: weakref.WeakKeyDictionary[Ledger, dict[str, ir.Table]] = weakref.WeakKeyDictionary()
+
+
+def _rollup_table(ledger: Ledger, name: str = rollup.TABLE) -> ir.Table:
     """The rollup as an Ibis table, made once per ledger: Ibis reads a table's schema from
     the database on every ``table()`` call (a third of a cached overview query's time),
     and the rollup's columns are fixed by its migration. (The charges are looked up each
     time: an ingest may add ``x_`` columns to them.)"""
-    table = _tables.get(ledger)
+    known = _tables.setdefault(ledger, {})
+    table = known.get(name)
     if table is None:
-        table = _tables[ledger] = ledger.ibis().table(rollup.TABLE)
+        table = known[name] = ledger.ibis().table(name)
     return table
 
 

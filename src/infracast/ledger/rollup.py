@@ -29,6 +29,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from infracast.ledger import rollup_gpu
 from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
 TABLE = "charges_daily"
@@ -71,6 +72,17 @@ COLUMNS: tuple[str, ...] = (
     *COUNTED.values(),
     "x_gpu_hours",
     "x_rows",
+    *rollup_gpu.COUNTS,
+    *rollup_gpu.HOURS,
+    *rollup_gpu.MONEY,
+)
+# The columns of the showback weights table (rollup_gpu.TEAMS_TABLE).
+TEAMS_COLUMNS: tuple[str, ...] = (
+    "ChargePeriodStart",
+    *GROUPED,
+    "x_ingest_id",
+    "x_sample_team",
+    *rollup_gpu.WEIGHTS,
 )
 
 
@@ -79,6 +91,7 @@ def create_sql() -> str:
     grouped = ",\n  ".join(f'"{c}" VARCHAR' for c in GROUPED)
     money = ",\n  ".join(f'"{c}" {DECIMAL_TYPE}' for c in MONEY)
     counted = ",\n  ".join(f'"{c}" BIGINT NOT NULL' for c in COUNTED.values())
+    gpu = ",\n  ".join(rollup_gpu.columns_ddl())
     return (
         f"CREATE TABLE {TABLE} (\n"
         '  "ChargePeriodStart" TIMESTAMP,  -- the UTC day the charges started on\n'
@@ -88,21 +101,42 @@ def create_sql() -> str:
         f"  {money},\n"
         f"  {counted},\n"
         '  "x_gpu_hours" DOUBLE,\n'
-        '  "x_rows" BIGINT NOT NULL\n'
+        '  "x_rows" BIGINT NOT NULL,\n'
+        f"  {gpu}\n"
         ")"
     )
 
 
-def _select(where: str) -> str:
+def create_statements() -> list[str]:
+    """The statements that create the rollup's tables (migration 8)."""
+    return [create_sql(), rollup_gpu.teams_create_sql(GROUPED)]
+
+
+def _select() -> str:
+    """The rollup rows of the charges staged by :func:`rollup_gpu.stage`."""
     grouped = ", ".join(f'"{c}"' for c in GROUPED)
     sums = ", ".join(f'sum("{c}") AS "{c}"' for c in MONEY)
     counts = ", ".join(f'count("{c}") AS "{n}"' for c, n in COUNTED.items())
+    gpu = ", ".join(rollup_gpu.aggregates())
     return (
         f"SELECT date_trunc('day', ChargePeriodStart) AS ChargePeriodStart, "
         f"max(ChargePeriodEnd) AS ChargePeriodEnd, {grouped}, x_ingest_id, {sums}, {counts}, "
-        f"sum(x_gpu_hours) AS x_gpu_hours, count(*) AS x_rows "
-        f"FROM charges {where} GROUP BY ALL"
+        f"sum(x_gpu_hours) AS x_gpu_hours, count(*) AS x_rows, {gpu} "
+        f"FROM rollup_measured GROUP BY ALL"
     )
+
+
+def _write(con: duckdb.DuckDBPyConnection, where: str) -> None:
+    """Stage the charges ``where`` selects and insert their rows into both tables."""
+    rollup_gpu.stage(con, [*GROUPED, "x_ingest_id", *MONEY, "x_team"], where)
+    try:
+        con.execute(f"INSERT INTO {TABLE} ({_columns()}) {_select()}")
+        teams = ", ".join(f'"{c}"' for c in TEAMS_COLUMNS)
+        con.execute(
+            f"INSERT INTO {rollup_gpu.TEAMS_TABLE} ({teams}) {rollup_gpu.teams_select(GROUPED)}"
+        )
+    finally:
+        rollup_gpu.drop(con)
 
 
 def _columns() -> str:
@@ -117,15 +151,28 @@ def refresh(con: duckdb.DuckDBPyConnection, ingest_ids: Iterable[int] | None = N
     charges were all removed keeps no rollup row).
     """
     if ingest_ids is None:
-        con.execute(f"DELETE FROM {TABLE}")
-        con.execute(f"INSERT INTO {TABLE} ({_columns()}) {_select('')}")
+        for table in (TABLE, rollup_gpu.TEAMS_TABLE):
+            con.execute(f"DELETE FROM {table}")
+        _write(con, "")
+        rollup_gpu.note_samples(con)
         return
     ids = sorted({int(i) for i in ingest_ids})
     if not ids:
         return
     listed = ", ".join(str(i) for i in ids)  # literal ids: DuckDB prunes by zone maps
-    con.execute(f"DELETE FROM {TABLE} WHERE x_ingest_id IN ({listed})")
-    con.execute(f"INSERT INTO {TABLE} ({_columns()}) {_select(f'WHERE x_ingest_id IN ({listed})')}")
+    for table in (TABLE, rollup_gpu.TEAMS_TABLE):
+        con.execute(f"DELETE FROM {table} WHERE x_ingest_id IN ({listed})")
+    _write(con, f"WHERE x_ingest_id IN ({listed})")
+
+
+def samples_added(con: duckdb.DuckDBPyConnection, sample_ingest_id: int, seen: bool) -> None:
+    """Refresh the rollup rows that the samples of ``sample_ingest_id`` measure; inside the
+    transaction that wrote them. ``seen``: whether the rollup had seen every sample before
+    (:func:`rollup_gpu.samples_in_step`, asked before the write); only then does it count as
+    having seen them all now."""
+    refresh(con, rollup_gpu.ingests_measured_by(con, sample_ingest_id))
+    if seen:
+        rollup_gpu.note_samples(con)
 
 
 def in_step(con: duckdb.DuckDBPyConnection) -> bool:
@@ -142,14 +189,33 @@ def in_step(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def drift(con: duckdb.DuckDBPyConnection) -> int:
-    """How many rows the rollup and one summed again from the charges do not share (0: the
-    rollup is exactly what the charges add up to, row for row)."""
-    # GPU-hours are floats: summed in another order they may differ in the last bits.
-    cols = _columns().replace('"x_gpu_hours"', 'round("x_gpu_hours", 6)')
-    fresh = f"SELECT {cols} FROM ({_select('')})"
-    stored = f"SELECT {cols} FROM {TABLE}"
-    row = con.execute(
-        f"SELECT (SELECT count(*) FROM ({stored} EXCEPT ALL {fresh})) + "
-        f"(SELECT count(*) FROM ({fresh} EXCEPT ALL {stored}))"
-    ).fetchone()
-    return int(row[0]) if row else 0
+    """How many rows the rollup's tables and ones summed again from the charges and samples
+    do not share (0: the rollup is exactly what they add up to, row for row)."""
+    floats = ("x_gpu_hours", *rollup_gpu.HOURS, *rollup_gpu.WEIGHTS)
+
+    def rounded(columns: tuple[str, ...]) -> str:
+        # Floats summed in another order may differ in their last bits.
+        return ", ".join(f'round("{c}", 6)' if c in floats else f'"{c}"' for c in columns)
+
+    rollup_gpu.stage(con, [*GROUPED, "x_ingest_id", *MONEY, "x_team"], "")
+    try:
+        pairs = [
+            (
+                f"SELECT {rounded(COLUMNS)} FROM {TABLE}",
+                f"SELECT {rounded(COLUMNS)} FROM ({_select()})",
+            ),
+            (
+                f"SELECT {rounded(TEAMS_COLUMNS)} FROM {rollup_gpu.TEAMS_TABLE}",
+                f"SELECT {rounded(TEAMS_COLUMNS)} FROM ({rollup_gpu.teams_select(GROUPED)})",
+            ),
+        ]
+        total = 0
+        for stored, fresh in pairs:
+            row = con.execute(
+                f"SELECT (SELECT count(*) FROM ({stored} EXCEPT ALL {fresh})) + "
+                f"(SELECT count(*) FROM ({fresh} EXCEPT ALL {stored}))"
+            ).fetchone()
+            total += int(row[0]) if row else 0
+        return total
+    finally:
+        rollup_gpu.drop(con)

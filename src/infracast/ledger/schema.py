@@ -44,6 +44,10 @@ Migration 7 (issue 15): ``charges_daily``, the daily rollup of charges the overv
 (rollup.py), built here from the charges a ledger already holds and kept in step by every
 write of charges afterwards.
 
+Migration 8 (issue 15): the rollup also sums what GPU efficiency and showback measure per
+charge from its samples (rollup_gpu.py), with ``charges_daily_teams`` for showback's team
+weights; migration 7's table is dropped and built again in that shape.
+
 Migration 3 (issue 10): money keeps 18 decimals (DECIMAL(38, 18) instead of 12) in
 ``charges``, ``ingest_periods`` and ``quarantine``; every FOCUS charge gets its row
 fingerprint ``x_row_hash`` (fingerprint.py); ``ingest_periods`` gains the billing
@@ -62,7 +66,7 @@ from infracast.ledger.fingerprint import backfill_sql, stamp
 from infracast.vocabulary import focus_spec
 from infracast.vocabulary.focus_spec import DECIMAL_TYPE
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The x_ extensions of a charge (FOCUS's rule for custom columns).
 X_COLUMNS: dict[str, str] = {
@@ -435,12 +439,13 @@ _MIGRATIONS: dict[int, list[str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             revoked_at TIMESTAMP
         )""",
     ],
-    7: [rollup.create_sql()],
+    7: [],  # charges_daily: created by migration 8 in its later shape
+    8: ["DROP TABLE IF EXISTS charges_daily", *rollup.create_statements()],
 }
 # Steps that read every FOCUS column, run once the charges table has them all.
 _AFTER_COLUMNS: dict[int, list[Callable[[duckdb.DuckDBPyConnection], None]]] = {
     3: [_scopes_from_charges],
-    7: [rollup.refresh],
+    8: [rollup.refresh],
 }
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from infracast.errors import IngestError
+from infracast.ledger import rollup, rollup_gpu
 from infracast.ledger.connection import Ledger
 from infracast.ledger.duckdb_errors import translated
 from infracast.ledger.files import (
@@ -71,6 +72,7 @@ def _write(
     else:
         con.execute(f"CREATE TEMP TABLE {late} (__row BIGINT, raw MAP(VARCHAR, VARCHAR))")
     stage(2, 3)
+    seen = rollup_gpu.samples_in_step(con)
     con.execute(
         f"""INSERT INTO usage_samples (ts, interval_s, resource_id, gpu_index, utilization,
               utilization_metric, sm_active, memory_used_mib, power_w, share, team, project,
@@ -82,6 +84,7 @@ def _write(
             ORDER BY __row""",
         [ingest_id],
     )
+    rollup.samples_added(con, ingest_id, seen)
     con.execute(
         f"""INSERT INTO quarantine (quarantine_id, ingest_id, source, row_number, reason, detail,
               raw)
