@@ -134,6 +134,10 @@ def raise_alerts(
     if not crossed:
         return []
     start = period.start
+    # Most calls find every crossing raised before: a read, without a write transaction.
+    known = store.raised(ledger.con, budget, start)
+    if all((c.kind, pct_to_fraction(c.threshold_pct)) in known for c in crossed):
+        return []
     with ledger.transaction() as con:
         have = store.raised(con, budget, start)
         new: list[Alert] = []

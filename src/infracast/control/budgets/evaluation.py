@@ -44,6 +44,7 @@ from infracast.control.budgets.forecast import (
     FORECAST,
     check_method,
     forecast_period_spend,
+    period_days,
 )
 from infracast.control.budgets.periods import BudgetPeriod, period_at
 from infracast.control.budgets.spec import Budget
@@ -183,9 +184,21 @@ def evaluate_budget(
             notes=(f"the budget starts on {budget.start}",),
         )
     scope = SpendScope(budget.filters, budget.currency, budget.metric)
-    actual = spend(ledger, scope, period.start_instant, period.counted_until(as_of))
+    counted = period.counted_until(as_of)
+    days = period_days(ledger, scope, period, as_of)  # one query of the rollup, or None
+    if days is not None and days.covers(period.start_instant, counted):
+        actual = days.spend(period.start_instant, counted)
+    else:
+        actual = spend(ledger, scope, period.start_instant, counted)
     forecast = forecast_period_spend(
-        ledger, scope, period, as_of, actual=actual, method=method, amount=budget.amount
+        ledger,
+        scope,
+        period,
+        as_of,
+        actual=actual,
+        method=method,
+        amount=budget.amount,
+        days=days,
     )
     crossed = crossings(
         budget.amount,

@@ -35,15 +35,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infracast.control.budgets.daily import (
     daily_parts,
     days_between,
     recurring_due,
 )
+from infracast.control.budgets.forecast_memo import (
+    USAGE_FORECASTS,
+    UsageForecast,
+    forecast_key,
+)
 from infracast.control.budgets.overrun import DayForecast, crossing_day, outlook
 from infracast.control.budgets.periods import BudgetPeriod
+from infracast.control.budgets.scope_days import ScopeDays, scope_days
 from infracast.control.budgets.spend import Spend, SpendScope, spend
 from infracast.errors import ConfigError, did_you_mean
 
@@ -134,6 +140,7 @@ def forecast_period_spend(
     actual: Spend | None = None,
     method: str = FORECAST,
     amount: Decimal | None = None,
+    days: ScopeDays | None = None,
 ) -> SpendForecast:
     """The spend of ``scope`` expected by ``period``'s end, seen from ``as_of`` (the seam).
 
@@ -141,7 +148,8 @@ def forecast_period_spend(
     the scope's spend over ``[period start, as_of)`` when the caller has it already;
     otherwise it is read from the ledger. With the budget's ``amount``, the result also
     holds the probability that the period's total exceeds it (``forecast`` only) and the
-    day the expected spend reaches it (already reached: the day it did).
+    day the expected spend reaches it (already reached: the day it did). ``days``: the
+    scope's days as :func:`period_days` reads them (None: each figure is read alone).
     """
     check_method(method)
     if actual is None:
@@ -158,13 +166,37 @@ def forecast_period_spend(
         remaining_days=remaining,
     )
     if remaining <= 0:
-        return _finished(ledger, scope, period, base, amount)
+        return _finished(ledger, scope, period, base, amount, days)
     if method == FORECAST:
-        found = _forecast(ledger, scope, period, counted, base, amount)
+        found = _forecast(ledger, scope, period, counted, base, amount, days)
         if isinstance(found, SpendForecast):
             return found
-        return _run_rate(ledger, scope, period, counted, base, amount, note=found)
-    return _run_rate(ledger, scope, period, counted, base, amount)
+        return _run_rate(ledger, scope, period, counted, base, amount, days, note=found)
+    return _run_rate(ledger, scope, period, counted, base, amount, days)
+
+
+def history_start(period: BudgetPeriod, as_of: datetime) -> tuple[int, datetime]:
+    """The days of history a forecast of ``period`` from ``as_of`` looks back over, and
+    the first instant it (or the period) reads."""
+    today = period.counted_until(as_of).date()
+    future = (period.end - today).days
+    lookback = min(max(365, 3 * future + 56), MAX_LOOKBACK_DAYS)
+    start = min(
+        datetime.combine(today - timedelta(days=lookback), datetime.min.time()),
+        period.start_instant,
+    )
+    return lookback, start
+
+
+def period_days(
+    ledger: Ledger, scope: SpendScope, period: BudgetPeriod, as_of: datetime
+) -> ScopeDays | None:
+    """Everything evaluating ``period`` at ``as_of`` reads of the scope (its spend, its
+    daily parts, which recurring fees may be current) in one query of the daily rollup;
+    None when the rollup cannot answer it exactly
+    (:func:`~infracast.control.budgets.scope_days.scope_days`)."""
+    _, start = history_start(period, as_of)
+    return scope_days(ledger, scope, start, period.counted_until(as_of))
 
 
 def _finished(
@@ -173,12 +205,13 @@ def _finished(
     period: BudgetPeriod,
     base: SpendForecast,
     amount: Decimal | None,
+    days: ScopeDays | None,
 ) -> SpendForecast:
     """A period that is over: its actual, certain."""
     probability = crossed = None
     if amount is not None:
         probability = Decimal(1) if base.actual > amount else Decimal(0)
-        crossed = _crossed_on(ledger, scope, period, period.end_instant, amount)
+        crossed = _crossed_on(ledger, scope, period, period.end_instant, amount, days=days)
     return _with(
         base,
         base.actual,
@@ -196,6 +229,7 @@ def _run_rate(
     counted: datetime,
     base: SpendForecast,
     amount: Decimal | None,
+    days: ScopeDays | None,
     *,
     note: str | None = None,
 ) -> SpendForecast:
@@ -204,7 +238,7 @@ def _run_rate(
     crossed = None
     if amount is not None:
         if base.actual >= amount:
-            crossed = _crossed_on(ledger, scope, period, counted, amount)
+            crossed = _crossed_on(ledger, scope, period, counted, amount, days=days)
         else:
             crossed = run_rate_crossing(
                 base.actual, base.elapsed_days, counted, period.end_instant, amount
@@ -225,22 +259,21 @@ class RemainingDays:
 
 
 def remaining_days(
-    ledger: Ledger, scope: SpendScope, period: BudgetPeriod, as_of: datetime
+    ledger: Ledger,
+    scope: SpendScope,
+    period: BudgetPeriod,
+    as_of: datetime,
+    *,
+    days: ScopeDays | None = None,
 ) -> RemainingDays | str:
     """Each remaining day of ``period``: its usage forecast and 80% bounds, the share of
-    it still to come, and the recurring fees due on it; or why it cannot be forecast."""
-    from infracast.forecast import ForecastError
-    from infracast.forecast import forecast as fit
-
+    it still to come, and the recurring fees due on it; or why it cannot be forecast.
+    ``days``: the scope's days as :func:`period_days` reads them (None: read here)."""
     counted = period.counted_until(as_of)
     today = counted.date()
     future = days_between(today, period.end)
-    lookback = min(max(365, 3 * len(future) + 56), MAX_LOOKBACK_DAYS)
-    start = min(
-        datetime.combine(today - timedelta(days=lookback), datetime.min.time()),
-        period.start_instant,
-    )
-    parts = daily_parts(ledger, scope, start, counted)
+    lookback, start = history_start(period, as_of)
+    parts = daily_parts(ledger, scope, start, counted, days=days)
     usage = {d: v for d, v in parts["usage"].items() if d < today}
     charged = [d for part in parts.values() for d in part]
     first = max(min(charged) if charged else today, today - timedelta(days=lookback))
@@ -259,38 +292,62 @@ def remaining_days(
     midnight = datetime.combine(today, datetime.min.time())
     weight = 1.0 - (counted - midnight).total_seconds() / 86400
     weights = [weight if d == today else 1.0 for d in future]
-    fees = recurring_due(ledger, scope, counted, period.end_instant)
+    fees = recurring_due(ledger, scope, counted, period.end_instant, days=days)
     if not any(usage.values()):
-        days = tuple(
+        ahead = tuple(
             DayForecast(d, 0.0, 0.0, 0.0, w, fees.get(d, 0.0))
             for d, w in zip(future, weights, strict=True)
         )
-        return RemainingDays(days, "none", 1, parts)
+        return RemainingDays(ahead, "none", 1, parts)
+    grid = days_between(first, today)
+    found = usage_forecast(first, [usage.get(d, 0.0) for d in grid], len(future))
+    if isinstance(found, str):
+        return f"the usage could not be forecast ({found}): run rate"
+    no_credits = min(usage.values()) >= 0  # then a forecast below zero is shown as zero
+    ahead = tuple(
+        DayForecast(d, max(yhat, 0.0) if no_credits else yhat, lo, hi, w, fees.get(d, 0.0))
+        for d, w, (yhat, lo, hi) in zip(future, weights, found.rows, strict=True)
+    )
+    return RemainingDays(ahead, found.model, found.season_length, parts)
+
+
+# What the usage forecast is asked with: part of its memo key (forecast_memo).
+_USAGE_SETTINGS: dict[str, Any] = {
+    "unique_id": "usage",
+    "freq": "D",
+    "model": "auto",
+    "level": (80,),
+}
+
+
+def usage_forecast(first: date, values: list[float], horizon: int) -> UsageForecast | str:
+    """The forecast of the daily usage ``values`` from ``first`` over ``horizon`` days, or
+    why the models refuse it; made once per distinct input in this process
+    (:mod:`~infracast.control.budgets.forecast_memo`: the same input gives the same
+    forecast, a changed one a new key)."""
+    key = forecast_key(first, values, horizon, **_USAGE_SETTINGS)
+    return USAGE_FORECASTS.get_or_make(key, lambda: _fit_usage(first, values, horizon))
+
+
+def _fit_usage(first: date, values: list[float], horizon: int) -> UsageForecast | str:
     import pandas as pd
 
-    grid = days_between(first, today)
-    frame = pd.DataFrame(
-        {"unique_id": "usage", "ds": pd.to_datetime(grid), "y": [usage.get(d, 0.0) for d in grid]}
-    )
+    from infracast.forecast import ForecastError
+    from infracast.forecast import forecast as fit
+
+    asked = _USAGE_SETTINGS
+    grid = pd.date_range(pd.Timestamp(first), periods=len(values), freq=asked["freq"])
+    frame = pd.DataFrame({"unique_id": asked["unique_id"], "ds": grid, "y": values})
     try:
-        result = fit(frame, len(future), freq="D", model="auto", level=(80,))
+        result = fit(frame, horizon, freq=asked["freq"], model=asked["model"], level=asked["level"])
     except ForecastError as exc:
-        return f"the usage could not be forecast ({exc.message}): run rate"
-    no_credits = min(usage.values()) >= 0  # then a forecast below zero is shown as zero
-    rows = result.forecast.to_dict(orient="records")
-    days = tuple(
-        DayForecast(
-            d,
-            max(r["yhat"], 0.0) if no_credits else r["yhat"],
-            r["lo80"],
-            r["hi80"],
-            w,
-            fees.get(d, 0.0),
-        )
-        for d, w, r in zip(future, weights, rows, strict=True)
+        return exc.message
+    rows = result.forecast[["yhat", "lo80", "hi80"]].itertuples(index=False, name=None)
+    return UsageForecast(
+        rows=tuple((float(y), float(lo), float(hi)) for y, lo, hi in rows),
+        model=str(result.choices["model"].iloc[0]),
+        season_length=int(result.season_length),
     )
-    model = str(result.choices["model"].iloc[0])
-    return RemainingDays(days, model, result.season_length, parts)
 
 
 def _forecast(
@@ -300,13 +357,14 @@ def _forecast(
     counted: datetime,
     base: SpendForecast,
     amount: Decimal | None,
+    days: ScopeDays | None,
 ) -> SpendForecast | str:
     """The forecast method, or the reason it cannot be used (the run rate is then)."""
-    found = remaining_days(ledger, scope, period, counted)
+    found = remaining_days(ledger, scope, period, counted, days=days)
     if isinstance(found, str):
         return found
-    days = found.days
-    total = outlook(float(base.actual), days, model=found.model, season_length=found.season_length)
+    ahead = found.days
+    total = outlook(float(base.actual), ahead, model=found.model, season_length=found.season_length)
     expected = (base.actual + Decimal(repr(total.mean - float(base.actual)))).quantize(
         _CENT, rounding=ROUND_HALF_EVEN
     )
@@ -316,7 +374,7 @@ def _forecast(
         if base.actual >= amount:
             crossed = _crossed_on(ledger, scope, period, counted, amount, found.parts)
         else:
-            steps = [(d.day, d.weight * d.yhat + d.known) for d in days]
+            steps = [(d.day, d.weight * d.yhat + d.known) for d in ahead]
             crossed = crossing_day(float(base.actual), steps, float(amount))
     return _with(base, expected, f"{FORECAST}:{found.model}", None, probability, crossed)
 
@@ -328,10 +386,12 @@ def _crossed_on(
     until: datetime,
     amount: Decimal,
     parts: dict[str, dict[date, float]] | None = None,
+    *,
+    days: ScopeDays | None = None,
 ) -> date | None:
     """The day the actual spend of the period reached ``amount`` (None: it has not)."""
     if parts is None:
-        parts = daily_parts(ledger, scope, period.start_instant, until)
+        parts = daily_parts(ledger, scope, period.start_instant, until, days=days)
     totals: dict[date, float] = {}
     for part in parts.values():
         for day, value in part.items():
