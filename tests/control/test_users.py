@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from argon2 import PasswordHasher, Type
@@ -183,6 +184,27 @@ def test_a_token_round_trips_to_its_user(ledger: Ledger) -> None:
     assert authenticate(ledger, token) == added
     (used,) = ledger.con.execute("SELECT last_used_at FROM api_tokens").fetchone() or ()
     assert used is not None
+
+
+def test_a_token_s_last_use_is_recorded_to_the_minute(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_user(ledger, "bot", role="viewer")
+    token = new_token(ledger, "bot")
+    clock = [datetime(2026, 12, 7, 12, 0, 0)]
+    monkeypatch.setattr(users, "_now", lambda: clock[0])
+
+    def used() -> datetime:
+        return (ledger.con.execute("SELECT last_used_at FROM api_tokens").fetchone() or ())[0]
+
+    authenticate(ledger, token)
+    assert used() == datetime(2026, 12, 7, 12, 0, 0)
+    clock[0] = datetime(2026, 12, 7, 12, 0, 59)  # within the minute: not written again
+    authenticate(ledger, token)
+    assert used() == datetime(2026, 12, 7, 12, 0, 0)
+    clock[0] = datetime(2026, 12, 7, 12, 1, 0)
+    authenticate(ledger, token)
+    assert used() == datetime(2026, 12, 7, 12, 1, 0)
 
 
 def test_only_the_hash_of_a_token_is_stored(ledger: Ledger) -> None:

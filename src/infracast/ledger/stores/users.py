@@ -78,13 +78,14 @@ def token_with_user(con: duckdb.DuckDBPyConnection, token_id: str) -> Row | None
     """The token of ``token_id`` joined with its user's columns (prefixed ``user_``), or None."""
     found = con.execute(
         "SELECT t.token_hash, t.revoked_at, u.name, u.role, u.team, u.created_at, "
-        "u.revoked_at FROM api_tokens t JOIN users u ON u.name = t.name "
+        "u.revoked_at, t.last_used_at FROM api_tokens t JOIN users u ON u.name = t.name "
         "WHERE t.token_id = ?",
         [token_id],
     ).fetchone()
     if found is None:
         return None
-    keys = ("token_hash", "revoked_at", "name", "role", "team", "created_at", "user_revoked_at")
+    keys = ("token_hash", "revoked_at", "name", "role", "team", "created_at", "user_revoked_at",
+            "last_used_at")  # fmt: skip
     return dict(zip(keys, found, strict=True))
 
 
