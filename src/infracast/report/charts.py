@@ -23,9 +23,23 @@ PALETTE = (
     "#7c3aed",
     "#0d9488",
 )
+MONTH_TICKFORMAT = "%b %Y"  # "May 2026", not "00:00:00 May 1, 2026"
 
 
-def _layout(fig: go.Figure, title: str, y_title: str = "") -> go.Figure:
+def month_axis(fig: go.Figure) -> go.Figure:
+    """Make the x axis one of calendar months: a tick and label per month ("May 2026"), each
+    trace's points spanning their month, so a single month is labelled as a month too."""
+    months = {str(x)[:7] for trace in fig.data for x in (() if trace.x is None else trace.x)}
+    step = 1 if len(months) <= 8 else 3  # a label per month while they fit, else per quarter
+    fig.update_traces(xperiod="M1", xperiodalignment="middle")
+    fig.update_xaxes(
+        type="date", tickformat=MONTH_TICKFORMAT, dtick=f"M{step}", ticklabelmode="period"
+    )
+    return fig
+
+
+def style(fig: go.Figure, title: str, y_title: str = "") -> go.Figure:
+    """The reports' common look: title, margins, height, white template, legend below."""
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 15}},
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
@@ -60,7 +74,9 @@ def stacked_bars(
             marker_color=PALETTE[i % len(PALETTE)],
         )
     fig.update_layout(barmode="relative")
-    return _layout(fig, title, y_title)
+    if x == "month":
+        month_axis(fig)
+    return style(fig, title, y_title)
 
 
 def horizontal_bars(
@@ -77,7 +93,7 @@ def horizontal_bars(
         )
     )
     fig.update_layout(xaxis_title=x_title)
-    return _layout(fig, title)
+    return style(fig, title)
 
 
 def line(rows: Sequence[Mapping[str, Any]], x: str, y: str, title: str, y_title: str) -> go.Figure:
@@ -91,4 +107,4 @@ def line(rows: Sequence[Mapping[str, Any]], x: str, y: str, title: str, y_title:
             line={"color": PALETTE[0], "width": 1.6},
         )
     )
-    return _layout(fig, title, y_title)
+    return style(fig, title, y_title)

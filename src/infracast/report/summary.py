@@ -34,6 +34,19 @@ class Section:
     note: str = ""
 
 
+# Manual entries (people, licences, contracts) are not a provider of compute: next to the
+# clouds they would dwarf them, so provider charts show cloud bills and on-prem assets only.
+PROVIDER_FILTER = "source!=manual"
+PROVIDER_NOTE = (
+    "Cloud bills and on-prem hardware only: manual entries (people, licences, contracts) "
+    "are left out of this chart and shown by cost category instead."
+)
+NO_GPU_NOTE = (
+    "No GPU charges in this period. To see GPU efficiency and idle cost, ingest GPU "
+    "charges (infracast ingest BILL) and usage samples (infracast ingest dcgm/ --kind usage)."
+)
+
+
 def _money(value: Any) -> str:
     if value is None:
         return "—"
@@ -64,11 +77,13 @@ def build_sections(
 ) -> list[Section]:
     """The sections of the summary, computed from the ledger."""
     sections: list[Section] = []
-    monthly = analytics.costs(ledger, by=["month", "provider"], start=start, end=end)
+    monthly = analytics.costs(
+        ledger, by=["month", "provider"], start=start, end=end, filters=[PROVIDER_FILTER]
+    )
     sections.append(
         Section(
             "Monthly cost by provider (effective, amortized)",
-            "infracast costs --by month,provider",
+            f"infracast costs --by month,provider -F {PROVIDER_FILTER}",
             _fig(
                 charts.stacked_bars(
                     monthly,
@@ -79,6 +94,7 @@ def build_sections(
                     "cost",
                 )
             ),
+            note=PROVIDER_NOTE,
         )
     )
     daily = analytics.costs(
@@ -182,7 +198,9 @@ def build_sections(
                 ),
             ),
             note="Utilization is measured from GPU usage samples; charges without samples "
-            "are counted as unmeasured, not guessed.",
+            "are counted as unmeasured, not guessed."
+            if gpu
+            else NO_GPU_NOTE,
         )
     )
     try:
