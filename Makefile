@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo serve test lint typecheck install bench clean golden
+.PHONY: demo serve test lint typecheck install bench clean golden browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
-test: lint typecheck
+# The browser tests drive Debian's chromium through Playwright (no browser download):
+# installed with apt-get when missing and make runs as root; otherwise those tests skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found and not root: the browser tests will skip"; fi; }
+
+test: lint typecheck browser
 	$(BIN)/python -m pytest -n 2 -q
 
 # Rewrite the golden files (tests/golden/) from the current output; review with git diff.

@@ -22,7 +22,14 @@ from infracast.control.forecasting import forecast as forecast_series
 from infracast.control.optimizing import commitments as plan_commitments
 from infracast.control.optimizing import placement as place_workloads
 from infracast.demo import generate as generate_demo
-from infracast.demo.control import DEMO_USER, DemoControl, demo_token
+from infracast.demo.control import (
+    DEMO_PASSWORD,
+    DEMO_TEAM,
+    DEMO_TEAM_USER,
+    DEMO_USER,
+    DemoControl,
+    demo_token,
+)
 from infracast.demo.run import DemoRun, run_demo
 from infracast.errors import InfracastError
 from infracast.recommend import recommend
@@ -267,6 +274,12 @@ def _api(ledger: Path | None) -> None:
         'curl -H "Authorization: Bearer TOKEN" '
         '"http://127.0.0.1:8000/api/v1/costs?by=team,month" · docs at '
         "http://127.0.0.1:8000/api/v1/docs · docs/server.md",
+        highlight=False,
+    )
+    err.print(
+        f"\n[bold]The dashboard[/bold]: make serve, then open http://127.0.0.1:8000/ and sign in "
+        f"as {DEMO_USER} with password {DEMO_PASSWORD} (or {DEMO_TEAM_USER}, who sees team "
+        f"{DEMO_TEAM}'s costs only) · docs/dashboard.md",
         highlight=False,
     )
 

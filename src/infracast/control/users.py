@@ -240,6 +240,13 @@ def list_users(ledger: Ledger) -> list[User]:
     return [_user(r) for r in store.select_users(ledger.con)]
 
 
+def get_user(ledger: Ledger, name: str) -> User | None:
+    """The user ``name`` (revoked or not), or None: what a browser session checks on every
+    request, so a revoked user or a changed team takes effect at once."""
+    found = store.select_users(ledger.con, name)
+    return _user(found[0]) if found else None
+
+
 def _get(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
     found = store.select_users(con, name)
     if not found:

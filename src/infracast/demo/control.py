@@ -85,13 +85,23 @@ def setup_control(ledger: Ledger) -> DemoControl:
 
 
 DEMO_USER = "demo"
+# The demo's own sign-in for the pages, printed by make demo: a demo ledger on loopback,
+# not a secret (a real ledger's users choose theirs: infracast users add).
+DEMO_PASSWORD = "infracast-demo"
+# A viewer scoped to one team, to see what a team's member sees.
+DEMO_TEAM_USER, DEMO_TEAM = "demo-research", "research"
 
 
 def demo_token(ledger: Ledger) -> str:
-    """A new API token for the demo company's editor ``demo`` (added on the first run):
-    what ``make demo`` prints for reaching ``infracast serve``."""
+    """A new API token for the demo company's editor ``demo``: what ``make demo`` prints
+    for reaching ``infracast serve``. The first run adds ``demo`` (an editor) and
+    ``demo-research`` (a viewer of team research), both signing in to the pages with
+    :data:`DEMO_PASSWORD`."""
     from infracast.control.users import add_user, list_users, new_token
 
-    if all(u.name != DEMO_USER for u in list_users(ledger)):
-        add_user(ledger, DEMO_USER, role="editor")
+    names = {u.name for u in list_users(ledger)}
+    if DEMO_USER not in names:
+        add_user(ledger, DEMO_USER, role="editor", password=DEMO_PASSWORD)
+    if DEMO_TEAM_USER not in names:
+        add_user(ledger, DEMO_TEAM_USER, role="viewer", team=DEMO_TEAM, password=DEMO_PASSWORD)
     return new_token(ledger, DEMO_USER)

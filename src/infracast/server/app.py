@@ -74,11 +74,16 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.auth = auth
-    errors.install(app)
+    from infracast.server import web
+
+    app.state.sessions = web.SessionStore()  # browser sessions (the pages), in memory
+    errors.install(app, page_error=web.error_page)
+    app.add_exception_handler(web.LoginRequired, web.login_redirect)  # type: ignore[arg-type]
     from infracast.server.api import router
 
     app.include_router(router, prefix=API, responses=errors.RESPONSES)
     mcp.mount(app)
+    app.include_router(web.router)
     return app
 
 

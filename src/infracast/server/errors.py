@@ -12,6 +12,7 @@ method the route does not take: 405) get the same shape, and so does any other e
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -100,14 +101,25 @@ def json_response(value: Any, status: int = 200, headers: dict[str, str] | None 
     return Response(to_json(value) + "\n", status, headers=headers, media_type="application/json")
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that give every error the one shape."""
+PageError = Callable[[Request, int, dict[str, Any]], Response]
+
+
+def install(app: FastAPI, page_error: PageError | None = None) -> None:
+    """Register the handlers that give every error the one shape; a request for a page
+    (not under /api/ or /mcp) gets that error as a page from ``page_error``."""
+
+    def answer(request: Request, body: dict[str, Any], status: int,
+               headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+        path = request.url.path
+        if page_error is not None and not path.startswith(("/api/", "/mcp")):
+            return page_error(request, status, body)
+        return json_response(body, status, headers)
 
     @app.exception_handler(InfracastError)
     async def library_error(request: Request, exc: InfracastError) -> Response:
         status = int(getattr(exc, "http_status", 400))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return json_response(exc.to_dict(), status, headers)
+        return answer(request, exc.to_dict(), status, headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -131,14 +143,16 @@ def install(app: FastAPI) -> None:
             message = f"{request.url.path} does not take {request.method}; it takes {allowed}"
         else:
             message = str(exc.detail)
-        return json_response(
-            error_body(name, message, "see /api/v1/docs"), exc.status_code, headers or None
-        )
+        return answer(
+            request, error_body(name, message, "see /api/v1/docs"), exc.status_code,
+            headers or None,
+        )  # fmt: skip
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path)
-        return json_response(
+        return answer(
+            request,
             error_body("InternalError", "the server could not answer this request",
                        "the server's log has the details; try again or report it"),
             500,
