@@ -12,11 +12,13 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]  # fmt: skip
+PASSWORD = "correct horse battery"  # of the users the site fixture adds
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("INFRACAST_SCREENSHOTS", ROOT / "screenshots"))
 
@@ -49,3 +51,23 @@ def screenshot(page: object, name: str) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def sign_in(browser: object, url: str, name: str) -> Any:
+    """A new browser context signed in as ``name`` on the site at ``url``, on the Overview."""
+    context = browser.new_context(viewport={"width": 1360, "height": 900},  # type: ignore[attr-defined]
+                                  accept_downloads=True)  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{url}/")
+    assert "/login" in page.url  # no session: sent to sign in
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    return page
+
+
+def charts_drawn(page: Any, at_least: int = 1) -> None:
+    """Wait until every chart of ``page`` is drawn (app.js marks the body); check the count."""
+    page.wait_for_selector("body[data-charts-rendered=true]", timeout=60_000)
+    assert page.locator(".chart[data-rendered=true] .main-svg").count() >= at_least
