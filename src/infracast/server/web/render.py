@@ -30,7 +30,17 @@ PALETTE: tuple[str, ...] = (
 FONT = "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 PLOTLY_JS = f"/static/plotly-{plotly.__version__}.min.js"
 # The pages, in the order the navigation lists them.
-NAV: tuple[tuple[str, str], ...] = (("/", "Overview"),)
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Overview"),
+    ("/teams", "Teams"),
+    ("/gpus", "GPUs"),
+    ("/forecasts", "Forecasts"),
+    ("/budgets", "Budgets"),
+    ("/projects", "Projects"),
+    ("/recommendations", "Optimize"),
+    ("/estimate", "Estimate"),
+    ("/data", "Data"),
+)
 
 
 def money(value: Any, places: int = 0) -> str:
