@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.forecast --series 1000
 	$(BIN)/python -m bench.anomalies
 	$(BIN)/python -m bench.serve --rows 200000 --routes rollup
+	$(BIN)/python -m bench.pages --rows 200000 --loads 5
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache infracast.duckdb infracast-demo
