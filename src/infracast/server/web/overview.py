@@ -251,14 +251,25 @@ def _movers(ledger: Ledger, scope: list[str], team: str, result: Overview) -> No
 
 def _budgets(ledger: Ledger, user: Principal, end: datetime, result: Overview) -> None:
     """Budgets as of the last day of the data shown (or now, if that is earlier): a ledger
-    whose bills stop before today still shows its last month's budgets at work."""
+    whose bills stop before today still shows its last month's budgets at work. The one
+    whose forecast comes nearest its amount (or furthest past it) gets its burn-down."""
     from infracast.control.budgets.evaluation import budget_status
+    from infracast.control.budgets.spec import Budget
+    from infracast.control.budgets.stored import list_budgets
+    from infracast.server.web.budgets_page import burn_down  # it reads this module
 
     as_of = min(end - timedelta(days=1), datetime.now(UTC).replace(tzinfo=None))
     result.budgets_as_of = f"{as_of:%-d %B %Y}"
     result.budgets_as_of_iso = f"{as_of:%Y-%m-%d}"
-    for status in budget_status(ledger, None, as_of=as_of, notify=False, team=user.team):
-        result.budgets.append(status.to_dict())
+    found = budget_status(ledger, None, as_of=as_of, notify=False, team=user.team)
+    result.budgets = [status.to_dict() for status in found]
+    risky = [s for s in found if s.period is not None and s.forecast_pct is not None]
+    if not risky:
+        return
+    nearest = max(risky, key=lambda s: s.forecast_pct or 0)
+    specs = {b.name: b for b in list_budgets(ledger, team=user.team) if isinstance(b, Budget)}
+    if nearest.budget in specs:
+        result.charts.append(burn_down(ledger, specs[nearest.budget], nearest))
 
 
 def _recommendations(ledger: Ledger, user: Principal, result: Overview) -> None:
