@@ -4,11 +4,13 @@ that a command that fails leaves no ledger behind."""
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from pathlib import Path
 
 import pytest
 
-from infracast.errors import InfracastError, LedgerError
+from infracast.errors import InfracastError, InterruptError, LedgerError
 from infracast.ledger.connection import Ledger
 
 
@@ -159,3 +161,22 @@ def test_reading_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="no ledger at"):
         Ledger.open(tmp_path / "none.duckdb", read_only=True)
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread()
+    or signal.getsignal(signal.SIGINT) is not signal.default_int_handler,
+    reason="needs Python's own Ctrl-C handler in the main thread",
+)
+def test_a_ctrl_c_between_statements_rolls_the_transaction_back(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.duckdb") as ledger:
+        ledger.con.execute("CREATE TABLE t (x INTEGER)")
+        with pytest.raises(InterruptError), ledger.transaction() as con:
+            con.execute("INSERT INTO t VALUES (1)")
+            os.kill(os.getpid(), signal.SIGINT)  # noticed in Python, not by a query
+            con.execute("INSERT INTO t VALUES (2)")  # the block goes on: it must not commit
+        assert ledger.con.execute("SELECT count(*) FROM t").fetchone() == (0,)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+        with ledger.transaction() as con:  # and the ledger still works
+            con.execute("INSERT INTO t VALUES (3)")
+        assert ledger.con.execute("SELECT count(*) FROM t").fetchone() == (1,)

@@ -10,6 +10,8 @@ file become infracast's while opening, in a transaction and at the end of a
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -159,11 +161,18 @@ class Ledger:
 
         DuckDB's errors of memory, interrupt, disk or a damaged file leave it as
         infracast's (:func:`~infracast.ledger.duckdb_errors.translate`), after the rollback.
+
+        Ctrl-C (SIGINT, in the main thread) during the block stops the running query
+        (``interrupt()``) and the block never commits: DuckDB notices a signal only where it
+        polls for one, and one noticed as a statement finishes could otherwise be lost,
+        letting the rest of the block run on and commit.
         """
-        with translated(self.con, path=self.path):
+        with translated(self.con, path=self.path), _interruptible(self.con) as interrupted:
             self.con.execute("BEGIN TRANSACTION")
             try:
                 yield self.con
+                if interrupted:
+                    raise duckdb.InterruptException("interrupted by the user (Ctrl-C)")
             except BaseException:
                 with suppress(duckdb.Error):  # a fatal error leaves nothing to roll back
                     self.con.execute("ROLLBACK")
@@ -214,3 +223,28 @@ def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
     except duckdb.CatalogException:
         return 0
     return int(row[0]) if row else 0
+
+
+@contextmanager
+def _interruptible(con: duckdb.DuckDBPyConnection) -> Iterator[list[bool]]:
+    """While the block runs in the main thread under Python's own Ctrl-C handler: SIGINT
+    interrupts ``con``'s running query and is recorded in the list yielded (non-empty:
+    interrupted); the handler is put back after, and a Ctrl-C that came too late to stop
+    the block is raised then, as KeyboardInterrupt."""
+    seen: list[bool] = []
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield seen
+        return
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        seen.append(True)
+        con.interrupt()
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if seen:
+        raise KeyboardInterrupt
