@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -163,11 +164,19 @@ def test_reading_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.skipif(
-    threading.current_thread() is not threading.main_thread()
-    or signal.getsignal(signal.SIGINT) is not signal.default_int_handler,
-    reason="needs Python's own Ctrl-C handler in the main thread",
-)
+@pytest.fixture
+def ctrl_c_as_at_a_terminal() -> Iterator[None]:
+    """Python's own Ctrl-C handler for the test (a background job inherits SIGINT ignored)."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread only")
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("ctrl_c_as_at_a_terminal")
 def test_a_ctrl_c_between_statements_rolls_the_transaction_back(tmp_path: Path) -> None:
     with Ledger.open(tmp_path / "ledger.duckdb") as ledger:
         ledger.con.execute("CREATE TABLE t (x INTEGER)")

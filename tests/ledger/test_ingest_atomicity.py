@@ -18,7 +18,10 @@ from tests.ledger.focus_rows import write_big_focus_parquet, write_focus_csv
 pytestmark = pytest.mark.slow
 
 SCRIPT = """
+import signal
 import sys
+# Ctrl-C as at a terminal: a child of a shell's background job inherits SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from infracast.ledger.connection import Ledger
 from infracast.ledger import ingest_focus
 ledger = Ledger.open(sys.argv[1])
