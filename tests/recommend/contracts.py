@@ -93,8 +93,12 @@ RECOMMEND_CONTRACTS: list[Contract] = [
     ),
     Contract(
         "buckets-ingest",
-        ("buckets", "ingest", "buckets.csv", *LEDGER_ARGS),
-        on_ledger(lambda led: ingest_buckets(led, Path("buckets.csv")).to_dict(), read_only=False),
+        # a fixed date: rows without one default to today, which a golden file cannot hold
+        ("buckets", "ingest", "buckets.csv", "--as-of", "2026-12-07", *LEDGER_ARGS),
+        on_ledger(
+            lambda led: ingest_buckets(led, Path("buckets.csv"), as_of="2026-12-07").to_dict(),
+            read_only=False,
+        ),
         world=bucket_file,
         writes=True,
     ),
