@@ -30,7 +30,7 @@ from infracast.ledger.connection import Ledger
 from infracast.server.app import LedgerDep, Principal
 from infracast.server.web.auth import PageUser
 from infracast.server.web.overview import window
-from infracast.server.web.render import PALETTE, Chart, layout, page
+from infracast.server.web.render import PALETTE, Chart, layout, page, slug
 
 router = APIRouter(include_in_schema=False)
 
@@ -141,11 +141,7 @@ def burn_down(ledger: Ledger, budget: Budget, status: BudgetStatus) -> Chart:
         "data": data,
         "layout": layout(xaxis={"type": "date"}, yaxis={"title": budget.currency}),
     }
-    return Chart(f"burn-{_slug(budget.name)}", f"{budget.name}: burn-down", figure, command, note)
-
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower())
+    return Chart(f"burn-{slug(budget.name)}", f"{budget.name}: burn-down", figure, command, note)
 
 
 @router.get("/budgets")

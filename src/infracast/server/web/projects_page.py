@@ -26,7 +26,7 @@ from infracast.ledger.connection import Ledger
 from infracast.server.app import LedgerDep, Principal
 from infracast.server.web.auth import PageUser
 from infracast.server.web.overview import window
-from infracast.server.web.render import PALETTE, Chart, layout, page
+from infracast.server.web.render import PALETTE, Chart, layout, page, slug
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,17 +111,13 @@ def s_curves(status: ProjectStatus) -> Chart:
     command = f"infracast project status {earned.project} --as-of {earned.as_of:%Y-%m-%d}"
     title = f"{earned.name or earned.project}: S-curves"
     note = f"As of {earned.as_of:%-d %B %Y}; {m.currency}. Formulas: docs/earned-value.md."
-    return Chart(f"ev-{_slug(earned.project)}", title, figure, command, note)
+    return Chart(f"ev-{slug(earned.project)}", title, figure, command, note)
 
 
 def _line(name: str, pairs: list[tuple[date, Decimal]], color: str) -> dict[str, Any]:
     return {"type": "scatter", "mode": "lines", "name": name,
             "x": [d.isoformat() for d, _ in pairs], "y": [float(v) for _, v in pairs],
             "line": {"color": color}, "hovertemplate": "%{y:,.0f}<extra></extra>"}  # fmt: skip
-
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower())
 
 
 @router.get("/projects")

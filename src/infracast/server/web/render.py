@@ -43,6 +43,11 @@ NAV: tuple[tuple[str, str], ...] = (
 )
 
 
+def slug(name: str) -> str:
+    """``name`` as a chart id: lower case, anything but letters and digits as ``-``."""
+    return "".join(c if c.isalnum() else "-" for c in name.lower())
+
+
 def money(value: Any, places: int = 0) -> str:
     """``1,234,567`` (whole units by default); an em dash for None."""
     if value is None:
